@@ -1,0 +1,22 @@
+"""jaga's own database: tables, engines, sessions, migrations and tenant secrets."""
+
+from jaga.store.base import Base, UTCDateTime, utcnow
+from jaga.store.db import check_connection, downgrade, make_engine, migrate, redact_url, session_scope
+from jaga.store.models import Tenant
+from jaga.store.secrets import ensure_tenant, master_secret, tenant_secret
+
+__all__ = [
+    "Base",
+    "Tenant",
+    "UTCDateTime",
+    "check_connection",
+    "downgrade",
+    "ensure_tenant",
+    "make_engine",
+    "master_secret",
+    "migrate",
+    "redact_url",
+    "session_scope",
+    "tenant_secret",
+    "utcnow",
+]
