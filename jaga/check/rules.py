@@ -75,7 +75,7 @@ def _special_data_basis(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
     allowed = ctx.regime.special_data_bases
     for i, purpose in enumerate(ctx.policy.purposes):
         special = ctx.special(purpose)
-        if not special:
+        if not special or purpose.on_behalf_of:  # a processor acts on its client's basis
             continue
         cats = ", ".join(c for c, _ in special)
         articles = "; ".join(sorted({a for _, a in special}))
@@ -195,7 +195,11 @@ def _retention(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
 )
 def _balancing(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
     for i, purpose in enumerate(ctx.policy.purposes):
-        if purpose.basis is LegalBasis.legitimate_interest and not (purpose.balancing_note or "").strip():
+        if (
+            purpose.basis is LegalBasis.legitimate_interest
+            and not purpose.on_behalf_of
+            and not (purpose.balancing_note or "").strip()
+        ):
             yield ctx.finding(
                 info,
                 ctx.regime.legitimate_interest_article,
@@ -462,6 +466,39 @@ def _language(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
                 "purposes",
                 i,
                 "description",
+            )
+
+
+@rule("JG015", "controller-contact-missing", Severity.error, "No way to contact the controller is published")
+def _contact(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
+    controller = ctx.policy.controller
+    article = "UU PDP art. 5, 21(1)" if ctx.regime.key == "uu_pdp" else "GDPR art. 13(1)(a)"
+    if controller.contact is None or not controller.address:
+        missing = "contact" if controller.contact is None else "address"
+        yield ctx.finding(
+            info,
+            article,
+            f"the policy publishes no {missing} of the controller, so people cannot exercise their rights",
+            f"kebijakan tidak mencantumkan {'kontak' if missing == 'contact' else 'alamat'} pengendali data, "
+            "sehingga subjek data tidak dapat menggunakan haknya",
+            "controller",
+        )
+
+
+@rule("JG016", "basis-not-stated", Severity.error, "A purpose whose legal basis the notice does not state")
+def _basis_stated(ctx: Context, info: RuleInfo) -> Iterator[Finding]:
+    article = "UU PDP art. 21(1)(a)" if ctx.regime.key == "uu_pdp" else "GDPR art. 13(1)(c)"
+    for i, purpose in enumerate(ctx.policy.purposes):
+        if not purpose.basis_stated and not purpose.on_behalf_of:
+            yield ctx.finding(
+                info,
+                article,
+                f"the notice does not state the legal basis of purpose {purpose.key!r} "
+                f"(jaga assumed {purpose.basis.value!r})",
+                f"pemberitahuan tidak menyebut dasar hukum tujuan {purpose.key!r}",
+                "purposes",
+                i,
+                "basis_stated",
             )
 
 

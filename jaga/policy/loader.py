@@ -231,6 +231,25 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: _Positions) -> l
                 f"recipient {rec_key!r} is not declared",
                 "add it under recipients: or fix the key",
             )
+    clients = {client.name for client in policy.controller.processor_for}
+    for i, purpose in enumerate(policy.purposes):
+        if purpose.on_behalf_of is not None:
+            need(
+                purpose.on_behalf_of in clients,
+                ("purposes", i, "on_behalf_of"),
+                f"client controller {purpose.on_behalf_of!r} is not listed under controller.processor_for",
+                "add it to controller.processor_for or fix the name",
+            )
+    for i, client in enumerate(policy.controller.processor_for):
+        check_categories(client.categories, ("controller", "processor_for", i, "categories"), within_declared=False)
+    for section in ("custom_categories", "custom_subjects"):
+        for key, term in getattr(policy, section).items():
+            need(
+                term.parent is None or key.startswith(term.parent + "."),
+                (section, key),
+                f"custom term {key!r} names parent {term.parent!r} but its key does not start with it",
+                f"name the key {term.parent}.<something> or fix the parent",
+            )
     for i, rule in enumerate(policy.retention):
         check_categories(rule.categories, ("retention", i, "categories"), within_declared=True)
     for i, rec in enumerate(policy.recipients):

@@ -8,6 +8,7 @@ typo never silently weakens a promise.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -94,8 +95,8 @@ class ClientController(Strict):
 class Controller(Strict):
     legal_name: str
     trade_name: str | None = None
-    address: str
-    contact: Contact
+    address: str | None = None
+    contact: Contact | None = Field(default=None, description="None when the policy publishes no contact at all")
     dpo: Contact | None = None
     jurisdiction: CountryCode = "ID"
     regimes: list[RegimeName] = Field(default_factory=lambda: list[RegimeName](["uu_pdp"]), min_length=1)
@@ -139,6 +140,14 @@ class Purpose(Strict):
     retention: Key | None = None
     recipients: list[Key] = Field(default_factory=list)
     parental_consent: bool = False
+    on_behalf_of: str | None = Field(
+        default=None,
+        description="Name of the client controller (processor_for) on whose instructions this is processed",
+    )
+    basis_stated: bool = Field(default=True, description="False where the text names no basis and it was inferred")
+    sources: list[str] = Field(default_factory=list, description="Where the data comes from (GDPR art. 14(2)(f))")
+    mandatory: bool | None = Field(default=None, description="Whether the person must provide the data")
+    if_not_provided: str | None = Field(default=None, description="What follows if the person does not provide it")
     special_basis: str | None = Field(
         default=None,
         description="For specific/special data under a basis other than explicit consent: "
@@ -164,6 +173,8 @@ class Safeguard(StrEnum):
     binding_corporate_rules = "binding_corporate_rules"
     contract = "contract"
     consent = "consent"
+    client_authorisation = "client_authorisation"
+    unspecified = "unspecified"
 
 
 class Recipient(Strict):
@@ -190,6 +201,7 @@ class Trigger(StrEnum):
 class RetentionAction(StrEnum):
     delete = "delete"
     anonymise = "anonymise"
+    return_to_client = "return_to_client"
 
 
 class LegalHold(Strict):
@@ -224,6 +236,11 @@ class Rights(Strict):
     response_time: dict[Right | Literal["default"], Duration] = Field(default_factory=dict)
     channels: list[str] = Field(default_factory=list, description="How a person makes a request")
     free_of_charge: bool = True
+    fees: dict[Right, str] = Field(default_factory=dict, description="Fees the policy says it may charge, per right")
+    conditions: dict[Right, str] = Field(
+        default_factory=dict, description="Conditions the policy attaches to a right, in its own words"
+    )
+    refusal_grounds: str | None = None
 
     def promised(self, right: Right) -> Duration | None:
         return self.response_time.get(right) or self.response_time.get("default")
@@ -238,6 +255,10 @@ class Children(Strict):
 class Breach(Strict):
     notify_subjects_within: Duration | None = None
     notify_authority_within: Duration | None = None
+    notify_controller_within: Duration | None = Field(
+        default=None, description="As a processor: how fast the client controller is told"
+    )
+    note: str | None = Field(default=None, description="The promise in the policy's words, e.g. 'promptly'")
 
 
 class CustomTerm(Term):
@@ -249,6 +270,7 @@ class Policy(Strict):
 
     jaga: Literal[1] = 1
     version: str
+    published_on: date | None = None
     controller: Controller
     custom_categories: dict[Key, CustomTerm] = Field(default_factory=dict)
     custom_subjects: dict[Key, CustomTerm] = Field(default_factory=dict)
@@ -263,6 +285,8 @@ class Policy(Strict):
     breach: Breach = Field(default_factory=Breach)
     security: list[str] = Field(default_factory=list)
     changes: Text | None = None
+    cookie_policy_url: str | None = None
+    do_not_track: Literal["honoured", "ignored"] | None = None
 
     def purpose(self, key: str) -> Purpose | None:
         return next((p for p in self.purposes if p.key == key), None)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from jaga.check import RULES, Finding, Severity, check_source
-from jaga.policy import parse_policy_source
+from jaga.policy import PolicyInvalid, parse_policy_source
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -71,6 +71,8 @@ CASES: dict[str, tuple[Mutation, str, str]] = {
     "JG012": (_set(["breach", "notify_authority_within"], "5 days"), "uu_pdp", "requires 72 hours"),
     "JG013": (_set(["cookies", 0, "consent_required"], False), "gdpr", "set without consent"),
     "JG014": (lambda d: _purpose(d, "fraud")["description"].pop("id"), "uu_pdp", "no Indonesian description"),
+    "JG015": (lambda d: d["controller"].pop("address"), "gdpr", "publishes no address"),
+    "JG016": (_set(["service", "basis_stated"], False), "uu_pdp", "does not state the legal basis"),
 }
 
 
@@ -120,3 +122,13 @@ def test_no_response_time_at_all(clean_policy_text: str) -> None:
     doc = yaml.safe_load(clean_policy_text)
     doc["rights"].pop("response_time")
     assert {f.message for f in _check(doc)} == {"the policy promises no response time for requests"}
+
+
+def test_processor_purposes_skip_controller_basis_rules(clean_policy_text: str) -> None:
+    doc = yaml.safe_load(clean_policy_text)
+    doc["controller"]["processor_for"] = [{"name": "Client Co", "categories": ["user.financial.salary"]}]
+    _purpose(doc, "health_check").update(basis="legitimate_interest", on_behalf_of="Client Co")
+    assert _check(doc) == []
+    _purpose(doc, "health_check").update(on_behalf_of="Unknown Client")
+    with pytest.raises(PolicyInvalid, match=r"not listed under controller\.processor_for"):
+        _check(doc)
