@@ -5,6 +5,16 @@ from __future__ import annotations
 import typer
 
 from jaga import __version__
+from jaga.cli import audit as audit_cli
+from jaga.cli import datamap as datamap_cli
+from jaga.cli import decide as decide_cli
+from jaga.cli import discover as discover_cli
+from jaga.cli import dsr as dsr_cli
+from jaga.cli import incidents as incidents_cli
+from jaga.cli import ledger as ledger_cli
+from jaga.cli import notices as notices_cli
+from jaga.cli import requests as requests_cli
+from jaga.cli import serve as serve_cli
 from jaga.cli import store
 from jaga.cli._base import JagaGroup, console
 from jaga.cli.check import check
@@ -21,6 +31,23 @@ app.command("check")(check)
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(regimes_app, name="regimes")
 app.add_typer(store.app, name="store")
+# policy -> decision
+app.command("decide")(decide_cli.decide)
+app.add_typer(ledger_cli.consent_app, name="consent")
+app.add_typer(ledger_cli.app, name="ledger")
+# where the data lives
+app.add_typer(datamap_cli.app, name="datamap")
+app.add_typer(discover_cli.app, name="discover")
+app.command("redact")(discover_cli.redact_command)
+# actions: requests, notices, incidents
+app.add_typer(dsr_cli.app, name="dsr")
+app.add_typer(requests_cli.app, name="requests")
+app.add_typer(notices_cli.app, name="notice")
+app.add_typer(incidents_cli.app, name="incident")
+# audit and serving
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(serve_cli.apikey_app, name="apikey")
+app.command("serve")(serve_cli.serve)
 
 
 @app.command("version")

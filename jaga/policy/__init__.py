@@ -4,7 +4,6 @@ from jaga.policy.duration import Duration
 from jaga.policy.loader import (
     PolicyInvalid,
     PolicySource,
-    Problem,
     dump_policy,
     load_policy,
     parse_policy,
@@ -35,6 +34,7 @@ from jaga.policy.model import (
     Trigger,
 )
 from jaga.policy.taxonomy import Taxonomy, Term, ancestors, covers, default_taxonomy
+from jaga.policy.yamlsource import Problem, ProblemsError
 
 __all__ = [
     "AutomatedDecision",
@@ -50,6 +50,7 @@ __all__ = [
     "PolicyInvalid",
     "PolicySource",
     "Problem",
+    "ProblemsError",
     "Purpose",
     "Recipient",
     "RecipientRole",

@@ -6,125 +6,23 @@ only a path such as ``purposes.2.basis``) are then mapped back to where the pers
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from yaml.constructor import SafeConstructor
-from yaml.error import Mark, MarkedYAMLError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jaga.errors import PolicyError
 from jaga.policy.model import Policy
 from jaga.policy.taxonomy import Taxonomy, covers, default_taxonomy
-
-PathKey = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in a policy file."""
-
-    where: str
-    message: str
-    hint: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}\n  fix: {self.hint}"
+from jaga.policy.yamlsource import PathKey, Positions, Problem, ProblemsError, compose, suggest
 
 
-class PolicyInvalid(PolicyError):
+class PolicyInvalid(ProblemsError, PolicyError):
     """The policy file has one or more problems; ``problems`` lists each with its position."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        first = self.problems[0]
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(first.message + more, where=first.where, hint=first.hint)
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
-
-
-class _Positions:
-    """Where each value (and each mapping key) of the document stands in the file."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.values: dict[PathKey, Mark] = {}
-        self.keys: dict[PathKey, Mark] = {}
-
-    def at(self, path: Sequence[str | int], *, key: bool = False) -> str:
-        """``file:line:col`` of the deepest known prefix of ``path``."""
-        for cut in range(len(path), -1, -1):
-            prefix = tuple(path[:cut])
-            mark = (self.keys if key and cut == len(path) else self.values).get(prefix)
-            if mark is None and key:
-                mark = self.values.get(prefix)
-            if mark is not None:
-                return f"{self.source}:{mark.line + 1}:{mark.column + 1}"
-        return self.source
-
-
-def _build(node: Node, path: PathKey, pos: _Positions, constructor: SafeConstructor) -> Any:
-    pos.values[path] = node.start_mark
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = constructor.construct_object(key_node)
-            if not isinstance(key, str | int):
-                raise PolicyInvalid([Problem(pos.at(path), "a mapping key must be text", "quote the key")])
-            child = (*path, key)
-            if key in result:
-                where = f"{pos.source}:{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}"
-                raise PolicyInvalid([Problem(where, f"key {key!r} appears twice", "keep one of them")])
-            pos.keys[child] = key_node.start_mark
-            result[key] = _build(value_node, child, pos, constructor)
-        return result
-    if isinstance(node, SequenceNode):
-        return [_build(item, (*path, i), pos, constructor) for i, item in enumerate(node.value)]
-    assert isinstance(node, ScalarNode)
-    return constructor.construct_object(node)
-
-
-def _compose(text: str, source: str) -> tuple[Any, _Positions]:
-    pos = _Positions(source)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise PolicyInvalid(
-            [
-                Problem(
-                    where,
-                    f"YAML syntax error: {exc.problem or exc.context}",
-                    "check indentation, colons and quotes on this line",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PolicyInvalid([Problem(source, f"YAML error: {exc}", "fix the YAML syntax")]) from None
-    if node is None:
-        raise PolicyInvalid([Problem(source, "the file is empty", "start from an example in examples/")])
-    data = _build(node, (), pos, SafeConstructor())
-    if not isinstance(data, dict):
-        raise PolicyInvalid(
-            [
-                Problem(
-                    pos.at(()),
-                    "a policy must be a mapping of keys such as controller:, purposes:",
-                    "start from an example in examples/",
-                )
-            ]
-        )
-    return data, pos
 
 
 _HINTS = {
@@ -137,7 +35,7 @@ _HINTS = {
 }
 
 
-def _pydantic_problems(exc: ValidationError, pos: _Positions) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
         loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
@@ -154,12 +52,7 @@ def _pydantic_problems(exc: ValidationError, pos: _Positions) -> list[Problem]:
     return problems
 
 
-def _suggest(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
-
-
-def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: _Positions) -> list[Problem]:
+def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: Positions) -> list[Problem]:
     """References that Pydantic cannot check: taxonomy keys and links between sections."""
     problems: list[Problem] = []
     cats, subjects, uses = taxonomy.data_categories, taxonomy.data_subjects, taxonomy.data_uses
@@ -175,7 +68,7 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: _Positions) -> l
                 key in cats,
                 (*path, i),
                 f"unknown data category {key!r}",
-                _suggest(key, cats) + "use a key from `jaga taxonomy show categories` or add it to custom_categories",
+                suggest(key, cats) + "use a key from `jaga taxonomy show categories` or add it to custom_categories",
             )
             if key in cats and within_declared:
                 need(
@@ -191,7 +84,7 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: _Positions) -> l
             key in subjects,
             ("subjects", i),
             f"unknown data subject {key!r}",
-            _suggest(key, subjects) + "use a key from `jaga taxonomy show subjects` or add it to custom_subjects",
+            suggest(key, subjects) + "use a key from `jaga taxonomy show subjects` or add it to custom_subjects",
         )
     seen: set[str] = set()
     for i, purpose in enumerate(policy.purposes):
@@ -207,7 +100,7 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: _Positions) -> l
             purpose.use in uses,
             (*base, "use"),
             f"unknown data use {purpose.use!r}",
-            _suggest(purpose.use, uses) + "use a key from `jaga taxonomy show uses`",
+            suggest(purpose.use, uses) + "use a key from `jaga taxonomy show uses`",
         )
         check_categories(purpose.categories, (*base, "categories"), within_declared=True)
         for j, subject in enumerate(purpose.subjects):
@@ -269,7 +162,7 @@ class PolicySource:
     """A parsed policy together with where each of its parts stands in the file."""
 
     policy: Policy
-    positions: _Positions
+    positions: Positions
 
     def where(self, path: Sequence[str | int]) -> str:
         """``file:line:column`` of a path such as ``("purposes", 2, "basis")``."""
@@ -283,7 +176,10 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
 
 def parse_policy_source(text: str, source: str = "<policy>") -> PolicySource:
     """Like :func:`parse_policy`, keeping positions for messages that point into the file."""
-    data, pos = _compose(text, source)
+    try:
+        data, pos = compose(text, source, "policy")
+    except ProblemsError as exc:
+        raise PolicyInvalid(exc.problems) from None
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sample_checks import kk_ok, nik_birth, npwp_ok
 from sqlalchemy import Engine, func, select, text
 
 from examples.sample import AS_OF, TABLES, TWINS, create_schema, drop_schema, generate, metadata, rows
 from examples.sample.__main__ import main
+from tests.sample.sample_checks import kk_ok, nik_birth, npwp_ok
 
 CUSTOMERS, EMPLOYEES = 1_200, 60
 

@@ -3,6 +3,13 @@
 Importing this package registers all tables on ``Base.metadata`` (Alembic autogenerate needs that).
 """
 
+from jaga.store.models import (  # noqa: F401  (ledger + API key tables)
+    apikeys,
+    dsr,
+    incidents,
+    ledger,
+    requests,
+)
 from jaga.store.models.audit import AuditEntry, AuditHead
 from jaga.store.models.tenant import Tenant
 

@@ -1,0 +1,325 @@
+"""Benchmark of the decision point: ``python -m bench.decide [--subjects N] [--dbs sqlite,postgresql]``.
+
+Builds a ledger of N subjects (~5 events each) per database with bulk loads (executemany on SQLite, COPY
+on PostgreSQL), rebuilds the materialised state from the events, then measures on one core:
+batch decisions/s over every subject, single decisions/s, ledger ingest events/s (with audit), and the
+straightforward baseline that queries the latest consent row per decision, in the same run. HTTP
+decisions/s and p50/p99 latency come from 32 concurrent httpx clients against uvicorn on loopback.
+Prints one JSON line. The default (200k subjects) finishes in a few minutes on 2 cores; the full run is
+``--subjects 1000000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.orm import Session, sessionmaker
+
+POLICY = """
+version: "bench"
+controller: {legal_name: PT Bench, address: Jakarta, contact: {email: dpo@bench.example}, regimes: [uu_pdp]}
+subjects: [customer]
+categories: [user.contact, user.account]
+purposes:
+  - {key: newsletter, use: marketing.communications.email, description: {en: News}, basis: consent,
+     direct_marketing: true, categories: [user.contact.email], subjects: [customer]}
+  - {key: orders, use: essential.service, description: {en: Orders}, basis: contract,
+     categories: [user.contact, user.account], subjects: [customer]}
+rights: {offered: [access]}
+"""
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+T0 = datetime(2023, 1, 1, tzinfo=UTC)
+CATS = ["user.contact.email"]
+
+
+def _key(i: int) -> str:
+    return hashlib.sha256(f"bench-subject-{i}".encode()).hexdigest()
+
+
+def _events(n: int) -> Iterator[tuple[int, str, str | None, str | None, datetime]]:
+    """About five events per subject: consent, some withdrawals, objections, do-not-contact, GPC."""
+    rnd = random.Random(42)
+    for sid in range(1, n + 1):
+        base = T0 + timedelta(seconds=sid)
+        yield sid, "consent_given", "newsletter", None, base
+        yield sid, "consent_given", "orders", None, base + timedelta(minutes=1)
+        r = rnd.random()
+        yield sid, "consent_withdrawn" if r < 0.3 else "objection_lifted", "newsletter", None, base + timedelta(days=30)
+        yield (
+            sid,
+            "do_not_contact" if r > 0.9 else "gpc_signal",
+            None,
+            "sms" if r > 0.9 else None,
+            base + timedelta(days=60),
+        )
+        if r < 0.5:
+            yield sid, "consent_given", "newsletter", None, base + timedelta(days=90)
+
+
+@contextmanager
+def _store(kind: str) -> Iterator[Engine]:
+    from jaga.store import make_engine, migrate
+
+    if kind == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="jaga-bench-")
+        engine = make_engine(f"sqlite:///{tmp}/bench.db")
+        migrate(engine, "ledger@head")
+        yield engine
+        engine.dispose()
+        for f in Path(tmp).iterdir():
+            f.unlink()
+        Path(tmp).rmdir()
+        return
+    probe = make_engine(PG_URL)
+    schema = f"jaga_bench_{uuid.uuid4().hex[:8]}"
+    with probe.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    try:
+        migrate(engine, "ledger@head")
+        yield engine
+    finally:
+        engine.dispose()
+        with probe.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        probe.dispose()
+
+
+def _bulk_load(engine: Engine, tenant: int, n: int) -> int:
+    from jaga.store.models.ledger import LedgerEvent, LedgerSubject
+
+    now = datetime.now(UTC)
+    count = 0
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            raw: Any = conn.connection.driver_connection
+            with raw.cursor() as cur:
+                with cur.copy("COPY ledger_subjects (id, tenant_id, key, created_at) FROM STDIN") as copy:
+                    for i in range(1, n + 1):
+                        copy.write_row((i, tenant, _key(i), now))
+                with cur.copy(
+                    "COPY ledger_events (tenant_id, subject_id, kind, purpose, channel, at, recorded_at,"
+                    " actor, data) FROM STDIN"
+                ) as copy:
+                    for sid, kind, purpose, channel, at in _events(n):
+                        copy.write_row((tenant, sid, kind, purpose, channel, at, now, "bench", "{}"))
+                        count += 1
+                cur.execute("SELECT setval(pg_get_serial_sequence('ledger_subjects', 'id'), %s)", (n,))
+            return count
+        conn.execute(
+            insert(LedgerSubject),
+            [{"id": i, "tenant_id": tenant, "key": _key(i), "created_at": now} for i in range(1, n + 1)],
+        )
+        rows: list[dict[str, Any]] = []
+        for sid, kind, purpose, channel, at in _events(n):
+            rows.append(
+                {
+                    "tenant_id": tenant,
+                    "subject_id": sid,
+                    "kind": kind,
+                    "purpose": purpose,
+                    "channel": channel,
+                    "at": at,
+                    "recorded_at": now,
+                    "actor": "bench",
+                    "data": "{}",
+                }
+            )
+            if len(rows) >= 100_000:
+                conn.execute(insert(LedgerEvent), rows)
+                count += len(rows)
+                rows.clear()
+        conn.execute(insert(LedgerEvent), rows)
+        return count + len(rows)
+
+
+def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _baseline(sessions: sessionmaker[Session], tenant: int, keys: list[str]) -> None:
+    """The straightforward approach: one query for the latest consent row of each subject."""
+    sql = text(
+        "SELECT e.kind FROM ledger_events e JOIN ledger_subjects s ON s.id = e.subject_id "
+        "WHERE s.tenant_id = :t AND s.key = :k AND e.purpose = :p "
+        "AND e.kind IN ('consent_given', 'consent_withdrawn', 'unsubscribed') ORDER BY e.at DESC, e.id DESC "
+        "LIMIT 1"
+    )
+    with sessions() as s:
+        for key in keys:
+            _ = s.execute(sql, {"t": tenant, "k": key, "p": "newsletter"}).scalar() == "consent_given"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _http(url: str, policy_path: str, api_key: str, keys: list[str], requests: int) -> dict[str, float]:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "JAGA_BENCH_DB": url, "JAGA_BENCH_POLICY": policy_path}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.decide", "--serve", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        latencies: list[float] = []
+        headers = {"Authorization": f"Bearer {api_key}"}
+
+        async def worker(client: httpx.AsyncClient, todo: list[int]) -> None:
+            while todo:
+                i = todo.pop()
+                start = time.perf_counter()
+                r = await client.post(
+                    "/v1/decide",
+                    headers=headers,
+                    json={"subject": {"key": keys[i % len(keys)]}, "purpose": "newsletter", "categories": CATS},
+                )
+                r.raise_for_status()
+                latencies.append(time.perf_counter() - start)
+
+        async def main() -> float:
+            todo = list(range(requests))
+            limits = httpx.Limits(max_connections=32)
+            async with httpx.AsyncClient(base_url=base, limits=limits) as client:
+                start = time.perf_counter()
+                await asyncio.gather(*(worker(client, todo) for _ in range(32)))
+                return time.perf_counter() - start
+
+        elapsed = asyncio.run(main())
+        q = statistics.quantiles(latencies, n=100)
+        return {
+            "http_decisions_per_s": round(requests / elapsed),
+            "http_p50_ms": round(q[49] * 1000, 2),
+            "http_p99_ms": round(q[98] * 1000, 2),
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _serve(port: int) -> None:
+    import uvicorn
+
+    from jaga.api import create_app
+    from jaga.policy import load_policy
+    from jaga.store import make_engine
+
+    app = create_app(
+        make_engine(os.environ["JAGA_BENCH_DB"]), load_policy(os.environ["JAGA_BENCH_POLICY"]), audit_mode="off"
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def run_db(kind: str, n: int, http_requests: int, policy_path: str) -> dict[str, Any]:
+    from jaga import ledger
+    from jaga.api import create_api_key
+    from jaga.decide import DecisionPoint
+    from jaga.ledger import EventIn, EventKind
+    from jaga.policy import load_policy
+    from jaga.store import ensure_tenant
+
+    policy = load_policy(policy_path)
+    out: dict[str, Any] = {}
+    with _store(kind) as engine:
+        sessions = sessionmaker(engine, expire_on_commit=False)
+        with sessions.begin() as s:
+            tenant = ensure_tenant(s, "bench").id
+        start = time.perf_counter()
+        events = _bulk_load(engine, tenant, n)
+        out["bulk_load_events_per_s"] = round(events / (time.perf_counter() - start))
+        start = time.perf_counter()
+        with sessions.begin() as s:
+            ledger.rebuild(s, tenant)
+        out["rebuild_events_per_s"] = round(events / (time.perf_counter() - start))
+        out["events"] = events
+        keys = [_key(i) for i in range(1, n + 1)]
+        point = DecisionPoint(policy, sessions.begin, tenant, audit_mode="off")
+        batch_times = _timed(lambda: point.decide_many(keys, "newsletter", CATS), 3)
+        out["batch_decisions_per_s"] = round(n / statistics.median(batch_times))
+        past = T0 + timedelta(days=45)
+        out["batch_pit_decisions_per_s"] = round(
+            n
+            / statistics.median(_timed(lambda: point.decide_many(keys[: n // 10], "newsletter", CATS, at=past), 1))
+            / 10
+        )
+        sample = random.Random(1).sample(keys, min(3000, n))
+        single = statistics.median(_timed(lambda: [point.decide(k, "newsletter", CATS) for k in sample], 3))
+        out["single_decisions_per_s"] = round(len(sample) / single)
+        base = statistics.median(_timed(lambda: _baseline(sessions.begin, tenant, sample), 3))
+        out["baseline_decisions_per_s"] = round(len(sample) / base)
+        out["batch_vs_baseline"] = round(out["batch_decisions_per_s"] / out["baseline_decisions_per_s"], 1)
+        ingest = sample[:1000]
+        start = time.perf_counter()
+        for key in ingest:
+            with sessions.begin() as s:
+                ledger.record(s, tenant, key, EventIn(kind=EventKind.consent_given, purpose="newsletter"))
+        out["ingest_events_per_s"] = round(len(ingest) / (time.perf_counter() - start))
+        if http_requests:
+            with sessions.begin() as s:
+                api_key = create_api_key(s, tenant, "service")
+            url = engine.url.render_as_string(hide_password=False)
+            out.update(_http(url, policy_path, api_key, sample, http_requests))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--subjects", type=int, default=200_000)
+    parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument("--http-requests", type=int, default=3000, help="0 skips the HTTP part")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve)
+        return
+    os.environ.setdefault("JAGA_SECRET_KEY", "bench-" + "k" * 40)
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as handle:
+        handle.write(POLICY)
+    try:
+        result: dict[str, Any] = {"bench": "decide", "subjects": args.subjects}
+        for kind in args.dbs.split(","):
+            result[kind] = run_db(kind, args.subjects, args.http_requests, handle.name)
+    finally:
+        os.unlink(handle.name)
+    print(json.dumps(result, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()

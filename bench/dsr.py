@@ -1,0 +1,155 @@
+"""Benchmark: a batch of erasures and a batch of access exports on the sample company, against
+hand-written SQL doing the same deletes/updates for the same number of subjects.
+
+    python -m bench.dsr --db postgres --customers 1000000 --batch 1000
+
+Prints ONE JSON line: wall times, the jaga/hand-written ratio (goal <= 1.5), rows touched per second,
+peak memory and one single request's end-to-end time (goal < 1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from examples.sample import DATAMAP, create_schema, generate
+from jaga.requests import RequestSpec, run_requests
+from jaga.settings import get_settings
+from jaga.store import make_engine, migrate
+
+POLICY = Path(__file__).parents[1] / "tests" / "requests" / "policy.yaml"
+SERVERS = {"postgres": "postgresql://postgres@127.0.0.1:5432/test", "mariadb": "mysql://root@127.0.0.1:3306/test"}
+
+
+def _database(kind: str, work: Path) -> tuple[str, Callable[[], None]]:
+    if kind == "sqlite":
+        return f"sqlite:///{work / 'company.db'}", lambda: None
+    name = f"jaga_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(SERVERS[kind]).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}" + (" WITH (FORCE)" if kind == "postgres" else "")))
+
+    return SERVERS[kind].rsplit("/", 1)[0] + "/" + name, drop
+
+
+def _hand_written(engine: Engine, ids: list[int]) -> int:
+    """What a DBA would write for the same erasure: children deleted, kept parents blanked, one
+    statement per table for the whole batch."""
+    touched = 0
+    idl = ",".join(str(i) for i in ids)
+    with engine.begin() as conn:
+        for table in ("contacts", "marketing_subscriptions", "support_tickets", "web_events"):
+            touched += conn.execute(text(f"DELETE FROM {table} WHERE customer_id IN ({idl})")).rowcount
+        touched += conn.execute(text(f"UPDATE orders SET total = 0 WHERE customer_id IN ({idl})")).rowcount
+        touched += conn.execute(
+            text(
+                "UPDATE customers SET full_name = 'p', email = CONCAT('h', id), phone = '[erased]', nik = NULL, "
+                f"kk_number = NULL, city = '[erased]', province = '[erased]' WHERE id IN ({idl})"
+            )
+        ).rowcount
+        touched += len(
+            conn.execute(
+                text(f"SELECT i.id FROM invoices i JOIN orders o ON o.id = i.order_id WHERE o.customer_id IN ({idl})")
+            ).all()
+        )
+    return touched
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["postgres", "sqlite", "mariadb"], default="postgres")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--employees", type=int, default=None)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--reps", type=int, default=1)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="jaga-bench-"))
+    os.environ.update(
+        JAGA_DATA_DIR=str(work / "data"), JAGA_DATABASE_URL=f"sqlite:///{work / 'jaga.db'}", JAGA_SECRET_KEY="b" * 40
+    )
+    get_settings.cache_clear()
+    migrate(make_engine())
+    url, drop = _database(args.db, work)
+    try:
+        engine = make_engine(url)
+        create_schema(engine)
+        t0 = time.perf_counter()
+        generate(engine, customers=args.customers, employees=args.employees or max(10, args.customers // 100))
+        gen_s = time.perf_counter() - t0
+        with engine.connect() as conn:
+            people = conn.execute(text("SELECT id, email FROM customers WHERE id > 10 ORDER BY id")).all()
+        conns = {"sample_hr": url, "sample_crm": url}
+        step = max(1, len(people) // (args.batch * (2 * args.reps + 2) + 1))
+        pool = people[::step]
+        jaga_s, hand_s, touched_j, touched_h = [], [], 0, 0
+        for rep in range(args.reps):
+            a = pool[2 * rep * args.batch : (2 * rep + 1) * args.batch]
+            b = pool[(2 * rep + 1) * args.batch : (2 * rep + 2) * args.batch]
+            t = time.perf_counter()
+            out = run_requests(
+                [RequestSpec("erasure", {"email": p[1]}) for p in a], datamap=DATAMAP, policy=POLICY, connections=conns
+            )
+            jaga_s.append(time.perf_counter() - t)
+            touched_j = sum(sum(r.result["tables"].values()) for r in out.requests)
+            assert all(r.result["verification"]["verified"] for r in out.requests)
+            t = time.perf_counter()
+            touched_h = _hand_written(engine, [p[0] for p in b])
+            hand_s.append(time.perf_counter() - t)
+        c = pool[2 * args.reps * args.batch : (2 * args.reps + 1) * args.batch]
+        t = time.perf_counter()
+        run_requests(
+            [RequestSpec("access", {"email": p[1]}) for p in c],
+            datamap=DATAMAP,
+            policy=POLICY,
+            connections=conns,
+            out_dir=work / "exports",
+        )
+        access_s = time.perf_counter() - t
+        single = pool[-1]
+        t = time.perf_counter()
+        run_requests([RequestSpec("erasure", {"email": single[1]})], datamap=DATAMAP, policy=POLICY, connections=conns)
+        single_s = time.perf_counter() - t
+        engine.dispose()
+    finally:
+        drop()
+    j, h = statistics.median(jaga_s), statistics.median(hand_s)
+    print(
+        json.dumps(
+            {
+                "bench": "dsr",
+                "db": args.db,
+                "customers": args.customers,
+                "batch": args.batch,
+                "reps": args.reps,
+                "generate_s": round(gen_s, 2),
+                "erasure_batch_s": round(j, 3),
+                "hand_written_s": round(h, 4),
+                "ratio": round(j / h, 2) if h else None,
+                "goal_ratio": 1.5,
+                "rows_touched_per_s": round(touched_j / j),
+                "hand_rows_touched": touched_h,
+                "access_batch_s": round(access_s, 3),
+                "single_request_s": round(single_s, 3),
+                "goal_single_s": 1.0,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

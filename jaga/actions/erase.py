@@ -1,0 +1,164 @@
+"""Erase, restrict and rectify one table for a whole batch, in one transaction, set-based.
+
+Each function takes every subject's row keys for the table, walks them in key-ordered chunks and issues
+one statement per chunk (``DELETE … WHERE pk IN (…)``, ``UPDATE … SET … WHERE pk IN (…)``, or an
+``UPDATE … SET col = CASE pk …`` for values computed per row), never one statement per row or subject.
+The caller commits the transaction, so a crash leaves the table either untouched or fully done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, case, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from jaga.actions.strategies import ColumnPlan, compute
+from jaga.actions.target import Schema, TablePlan, chunks
+from jaga.errors import JagaError
+
+Tick = Callable[[], None]
+
+
+def _noop() -> None:
+    return None
+
+
+def delete_rows(conn: Connection, schema: Schema, tp: TablePlan, tick: Tick = _noop) -> int:
+    """Delete the subjects' rows of a table; returns how many went."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    total = 0
+    for chunk in chunks(tp.keys):
+        total += conn.execute(table.delete().where(schema.key_clause(node, chunk))).rowcount or 0
+        tick()
+    return total
+
+
+def _pk_case(
+    schema: Schema, node: tuple[str, str], table: Table, values: Mapping[Any, Any], column: str
+) -> ColumnElement[Any]:
+    pk = schema.pk(node)
+    if len(pk) != 1:
+        raise JagaError(
+            f"computed erase strategies need a one-column primary key on {node[1]!r}",
+            hint="use erase: null or fixed for this table's columns",
+        )
+    return case({k: v for k, v in values.items()}, value=table.c[pk[0]], else_=table.c[column])
+
+
+def update_rows(conn: Connection, schema: Schema, tp: TablePlan, key: bytes, tick: Tick = _noop) -> int:
+    """Erase the planned columns of the subjects' rows and keep the rows (referenced or partly held)."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    constant = {c.name: c.value for c in tp.columns if c.constant}
+    computed = [c for c in tp.columns if not c.constant]
+    total = 0
+    if not tp.columns:
+        return 0
+    for chunk in chunks(tp.keys):
+        where = schema.key_clause(node, chunk)
+        values: dict[str, Any] = dict(constant)
+        if computed:
+            pk = schema.pk(node)
+            rows = (
+                conn.execute(select(*(table.c[n] for n in pk), *(table.c[c.name] for c in computed)).where(where))
+                .mappings()
+                .all()
+            )
+            for cp in computed:
+                new = {r[pk[0]]: compute(cp, r[cp.name], key, table.c[cp.name]) for r in rows}
+                values[cp.name] = _pk_case(schema, node, table, new, cp.name)
+        total += conn.execute(table.update().where(where).values(values)).rowcount or 0
+        tick()
+    return total
+
+
+def restrict_rows(conn: Connection, schema: Schema, tp: TablePlan, flag: str, tick: Tick = _noop) -> int:
+    """Set the map's restriction flag column on the subjects' rows."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    total = 0
+    for chunk in chunks(tp.keys):
+        total += conn.execute(table.update().where(schema.key_clause(node, chunk)).values({flag: true()})).rowcount or 0
+        tick()
+    return total
+
+
+def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: set[Any]) -> dict[int, int]:
+    """Per subject, rows of this table still holding their data after erasure (should all be zero).
+
+    Deleted tables must have no row left; updated tables must hold the erased value in every constant
+    column and must no longer be found through an erased identity column (``identity_hits`` comes
+    from a fresh traversal). Held tables are kept on purpose and not counted.
+    """
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    pk = schema.pk(node)
+    left: dict[int, int] = {}
+    if tp.mode == "hold":
+        return left
+    erasable = [c for c in tp.columns if c.constant]
+    for chunk in chunks(set(tp.keys) | identity_hits):
+        query = select(*(table.c[n] for n in pk), *(table.c[c.name] for c in erasable)).where(
+            schema.key_clause(node, chunk)
+        )
+        for row in conn.execute(query).mappings():
+            key = tuple(row[n] for n in pk)
+            dirty = tp.mode == "delete" or key in identity_hits or any(not _erased(c, row[c.name]) for c in erasable)
+            if dirty:
+                for sid in tp.keys.get(key, {-1}):
+                    left[sid] = left.get(sid, 0) + 1
+    return left
+
+
+def _erased(cp: ColumnPlan, value: Any) -> bool:
+    if cp.strategy == "null":
+        return value is None
+    return bool(value == cp.value)
+
+
+def coerce_value(column: Any, raw: str) -> Any:
+    """A rectified value converted to the column's type; ``ValueError`` names the type, not the value."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return raw
+    if kind is str:
+        length = getattr(column.type, "length", None)
+        if length and len(raw) > length:
+            raise ValueError(f"longer than the column allows ({length} characters)")
+        return raw
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    if kind is datetime:
+        return datetime.fromisoformat(raw)
+    if kind is date:
+        return date.fromisoformat(raw)
+    if kind is bool:
+        return raw.lower() in ("1", "true", "yes", "y")
+    return raw
+
+
+def rectify_rows(
+    conn: Connection, schema: Schema, tp: TablePlan, changes: Mapping[int, Mapping[str, Any]], tick: Tick = _noop
+) -> int:
+    """Apply each subject's validated new values to their rows of this table (one UPDATE per subject
+    and chunk, since the values differ per subject)."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    total = 0
+    by_subject = tp.by_subject()
+    for sid, values in sorted(changes.items()):
+        if not values:
+            continue
+        for chunk in chunks(by_subject.get(sid, [])):
+            total += (
+                conn.execute(table.update().where(schema.key_clause(node, chunk)).values(dict(values))).rowcount or 0
+            )
+            tick()
+    return total

@@ -1,0 +1,78 @@
+"""The HTTP API: ``create_app`` builds a FastAPI app over jaga's store; OpenAPI lives at ``/docs``.
+
+The app holds no domain logic: routers call the domain modules and :mod:`jaga.errors` become 4xx
+answers with one clear message (404 not found, 401 no key, 403 not allowed, 422 bad input, 503 server
+configuration). Nothing here logs request bodies, which may hold identities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from jaga import __version__
+from jaga.api import audit, decide, keys, ledger
+from jaga.api.auth import Unauthenticated
+from jaga.api.deps import ApiState
+from jaga.decide import AuditMode
+from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
+from jaga.policy import Policy
+from jaga.store import make_engine
+
+_STATUS: tuple[tuple[type[JagaError], int], ...] = (
+    (Unauthenticated, 401),
+    (PermissionDenied, 403),
+    (NotFoundError, 404),
+    (ConfigError, 503),
+)
+
+
+def status_for(exc: JagaError) -> int:
+    """The HTTP status for a user error (most specific class first; anything else is 422)."""
+    return next((code for cls, code in _STATUS if isinstance(exc, cls)), 422)
+
+
+async def _jaga_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, JagaError)
+    status = status_for(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(
+        {"error": exc.message, "where": exc.where, "hint": exc.hint}, status_code=status, headers=headers
+    )
+
+
+def create_app(
+    engine: Engine | None = None,
+    policy: Policy | None = None,
+    *,
+    policies: Mapping[str, Policy] | None = None,
+    audit_mode: AuditMode | str = AuditMode.denials,
+) -> FastAPI:
+    """An app over ``engine`` (default: the configured store, already migrated).
+
+    ``policy`` serves every tenant; ``policies`` maps tenant slugs to their own policy and wins over it.
+    """
+    app = FastAPI(
+        title="jaga",
+        version=__version__,
+        description="Privacy policy as code: consent ledger, decisions, audit (UU PDP and GDPR).",
+    )
+    app.state.jaga = ApiState(
+        sessions=sessionmaker(engine or make_engine(), expire_on_commit=False),
+        policies=dict(policies or {}),
+        default_policy=policy,
+        audit_mode=AuditMode(audit_mode),
+    )
+    app.add_exception_handler(JagaError, _jaga_error)
+    for router in (ledger.router, decide.router, audit.router, keys.router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

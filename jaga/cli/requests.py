@@ -1,0 +1,68 @@
+"""``jaga requests``: run data-subject requests on the company's databases, and resume after a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from jaga.cli._base import console, escape, new_app
+from jaga.errors import JagaError
+from jaga.requests import RequestSpec, resume, run_requests
+from jaga.requests.execute import BatchOutcome
+from jaga.store import make_engine, migrate
+
+app = new_app(
+    "Execute requests on the company's databases (access, erasure, rectification, restriction); resume after a crash."
+)
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise JagaError(f"{what} must look like key=value", hint=f"e.g. --{what} email=name@example.com")
+        out[key.strip()] = value
+    return out
+
+
+def _report(outcome: BatchOutcome) -> None:
+    if outcome.plan_text:
+        console.print(escape(outcome.plan_text))
+    for req in outcome.requests:
+        console.print(f"request {req.request_id}: [bold]{req.status}[/]")
+        console.print(escape(json.dumps(req.result, indent=2, default=str)))
+
+
+@app.command("run")
+def run_cmd(
+    kind: str = typer.Option(..., "--type", help="access | erasure | rectification | restriction"),
+    identity: list[str] = typer.Option(..., "--identity", "-i", help="type=value, e.g. email=a@b.id"),
+    datamap: list[Path] = typer.Option(..., "--map", "-m", help="data-map YAML file(s)"),
+    policy: Path = typer.Option(..., "--policy", "-p", help="policy file"),
+    change: list[str] = typer.Option([], "--set", help="rectification: table.column=new value"),
+    out: Path | None = typer.Option(None, "--out", help="directory for access exports"),
+    tenant: str = typer.Option("default", help="tenant slug"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="show tables, SQL and row counts; change nothing"),
+) -> None:
+    """Run one request end to end (the Python API runs batches of many)."""
+    if kind not in ("access", "erasure", "rectification", "restriction"):
+        raise JagaError(f"unknown request type {kind!r}", hint="use access, erasure, rectification or restriction")
+    if not dry_run:
+        migrate(make_engine())
+    spec = RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))  # type: ignore[arg-type]
+    _report(
+        run_requests([spec], datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli")
+    )
+
+
+@app.command("resume")
+def resume_cmd() -> None:
+    """Finish every batch a crash or kill left unfinished (safe to run at any time)."""
+    migrate(make_engine())
+    outcomes = resume(actor="cli")
+    for outcome in outcomes:
+        _report(outcome)
+    console.print(f"[green]✓[/] {len(outcomes)} unfinished batch(es) completed")

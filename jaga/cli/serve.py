@@ -1,0 +1,47 @@
+"""``jaga serve`` (the HTTP API under uvicorn) and ``jaga apikey create``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from jaga.api.auth import Role, create_api_key
+from jaga.cli._base import console, err_console, new_app
+from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.decide import AuditMode
+from jaga.policy import load_policy
+from jaga.store import make_engine, migrate
+
+apikey_app = new_app("Manage API keys (only a hash of each key is stored).")
+
+
+def serve(
+    policy: Path | None = typer.Option(None, "--policy", envvar="JAGA_POLICY", help="Policy YAML for all tenants"),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port"),
+    audit: AuditMode = typer.Option(AuditMode.denials, "--audit", help="Which decisions go to the audit chain"),
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs); the store is migrated first."""
+    import uvicorn
+
+    from jaga.api import create_app
+
+    loaded = load_policy(policy) if policy else None
+    engine = make_engine()
+    migrate(engine)
+    console.print(f"jaga API on http://{host}:{port}/docs")
+    uvicorn.run(create_app(engine, loaded, audit_mode=audit), host=host, port=port, log_level="info")
+
+
+@apikey_app.command("create")
+def create(
+    role: Role = typer.Option(..., "--role", help="admin, dpo, operator or service"),
+    name: str = typer.Option("", "--name", help="A label, e.g. the system that uses the key"),
+    tenant: str = TenantOpt,
+) -> None:
+    """Create an API key for a tenant and print it once (it cannot be shown again)."""
+    with tenant_session(tenant) as (session, tenant_id):
+        key = create_api_key(session, tenant_id, role, name)
+    err_console.print("store this key now; jaga keeps only its hash:")
+    print(key)

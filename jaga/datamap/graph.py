@@ -1,0 +1,139 @@
+"""The subject graph of a data map: which field's values find rows in which table, and in what order
+tables may be changed without breaking foreign keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jaga.datamap.model import Collection, DataMap, Dataset, Direction
+
+Node = tuple[str, str]  # (dataset, collection)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Values of ``src``.``src_field`` select the rows of ``dst`` whose ``dst_field`` holds them."""
+
+    src: Node
+    src_field: str
+    dst: Node
+    dst_field: str
+
+
+def edges(datamap: DataMap) -> list[Edge]:
+    """Every traversal edge declared by references (direction decides which way keys flow)."""
+    out: list[Edge] = []
+    for ds, coll in datamap.collections():
+        here = (ds.key, coll.name)
+        for fld in coll.fields:
+            for ref in fld.references:
+                there = (ref.dataset, ref.collection)
+                if ref.direction in (Direction.from_, Direction.both):
+                    out.append(Edge(there, ref.field, here, fld.name))
+                if ref.direction in (Direction.to, Direction.both):
+                    out.append(Edge(here, fld.name, there, ref.field))
+    return out
+
+
+def seeded(datamap: DataMap) -> set[Node]:
+    """Tables with an identity field: where every traversal starts."""
+    return {(d.key, c.name) for d, c in datamap.collections() if any(f.identity for f in c.fields)}
+
+
+def reachable(datamap: DataMap) -> set[Node]:
+    """Tables a traversal can reach from some identity."""
+    graph: dict[Node, set[Node]] = {}
+    for e in edges(datamap):
+        graph.setdefault(e.src, set()).add(e.dst)
+    seen = set(seeded(datamap))
+    stack = list(seen)
+    while stack:
+        for nxt in graph.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _components(nodes: list[Node], graph: dict[Node, set[Node]]) -> list[list[Node]]:
+    """Strongly connected components (Tarjan, iterative so deep maps cannot overflow the stack)."""
+    index: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    on_stack: set[Node] = set()
+    stack: list[Node] = []
+    result: list[list[Node]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp.append(member)
+                    if member == node:
+                        break
+                result.append(comp)
+    return result
+
+
+def unseeded_cycles(datamap: DataMap) -> list[list[tuple[Dataset, Collection]]]:
+    """Reference cycles that no identity reaches: their rows could never be attributed to a subject."""
+    graph: dict[Node, set[Node]] = {}
+    for e in edges(datamap):
+        graph.setdefault(e.src, set()).add(e.dst)
+    nodes = [(d.key, c.name) for d, c in datamap.collections()]
+    reach = reachable(datamap)
+    lookup = {(d.key, c.name): (d, c) for d, c in datamap.collections()}
+    cycles = []
+    for comp in _components(nodes, graph):
+        is_cycle = len(comp) > 1 or comp[0] in graph.get(comp[0], set())
+        if is_cycle and not any(n in reach for n in comp):
+            cycles.append([lookup[n] for n in sorted(comp, key=nodes.index)])
+    return cycles
+
+
+def parents(datamap: DataMap) -> dict[Node, set[Node]]:
+    """Table -> tables it points to. The table holding a reference is the child (the foreign-key side)."""
+    out: dict[Node, set[Node]] = {}
+    for ds, coll in datamap.collections():
+        for fld in coll.fields:
+            for ref in fld.references:
+                there = (ref.dataset, ref.collection)
+                if there != (ds.key, coll.name):
+                    out.setdefault((ds.key, coll.name), set()).add(there)
+    return out
+
+
+def children_first(datamap: DataMap, nodes: set[Node]) -> list[Node]:
+    """``nodes`` ordered so that every child comes before its parents (deletes never violate an FK)."""
+    ups = parents(datamap)
+    order = [(d.key, c.name) for d, c in datamap.collections()]
+    remaining = [n for n in order if n in nodes]
+    result: list[Node] = []
+    while remaining:
+        # a node is ready when no remaining node is its child
+        ready = [n for n in remaining if not any(n in ups.get(m, set()) for m in remaining if m != n)]
+        pick = ready[0] if ready else remaining[0]  # an FK cycle: break it where the map starts
+        result.append(pick)
+        remaining.remove(pick)
+    return result

@@ -1,0 +1,112 @@
+"""The data map as plain frozen objects: where each data category of a subject lives.
+
+Every object keeps ``where`` (``file:line:column``) so that problems found later — a table missing from
+the live database, a category the policy does not declare — still point at the line the person typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    """Which way subject keys flow along a reference (Fides ``fides_meta.references.direction``)."""
+
+    from_ = "from"  # the referenced field's values select rows here
+    to = "to"  # this field's values select rows in the referenced collection
+    both = "both"
+
+
+class Strategy(StrEnum):
+    """How one column is erased when its row must stay (see :mod:`jaga.actions.strategies`)."""
+
+    keep = "keep"
+    null = "null"
+    fixed = "fixed"
+    hash = "hash"
+    pseudonym = "pseudonym"
+    generalise = "generalise"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link from one field to another, possibly in another dataset (database)."""
+
+    dataset: str
+    collection: str
+    field: str
+    direction: Direction
+    where: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its categories, whether it identifies the subject, and how to erase it."""
+
+    name: str
+    categories: tuple[str, ...]
+    where: str
+    identity: str | None = None
+    primary_key: bool = False
+    references: tuple[Reference, ...] = ()
+    strategy: Strategy | None = None
+    fixed_value: str | None = None
+    category_where: tuple[str, ...] = ()
+
+    @property
+    def personal(self) -> bool:
+        """Whether the column holds data about a person (any ``user.*`` category)."""
+        return any(c == "user" or c.startswith("user.") for c in self.categories)
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One table. ``legal_hold`` names a policy retention rule that keeps whole rows."""
+
+    name: str
+    fields: tuple[Field, ...]
+    where: str
+    erase: str | None = None  # "delete" | "update" | None (decided from holds and references)
+    legal_hold: str | None = None
+    hold_from: str | None = None
+    restrict_column: str | None = None
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.primary_key)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One database; ``connection`` is the name of the environment variable holding its URL."""
+
+    key: str
+    collections: tuple[Collection, ...]
+    where: str
+    connection: str | None = None
+
+    def collection(self, name: str) -> Collection | None:
+        return next((c for c in self.collections if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class DataMap:
+    """Every dataset of a company, read from one or more YAML files."""
+
+    datasets: tuple[Dataset, ...]
+    source: str
+    digest: str = ""
+    connections: dict[str, str] = field(default_factory=dict)
+
+    def dataset(self, key: str) -> Dataset | None:
+        return next((d for d in self.datasets if d.key == key), None)
+
+    def collections(self) -> list[tuple[Dataset, Collection]]:
+        return [(d, c) for d in self.datasets for c in d.collections]
+
+    def categories(self) -> set[str]:
+        return {cat for _, c in self.collections() for f in c.fields for cat in f.categories}

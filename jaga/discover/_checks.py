@@ -1,0 +1,158 @@
+"""Checksums and structural validators for identifiers.
+
+A regex only says "this looks like digits"; these checks are what lets the scanner tell a NIK from a
+16-digit order number, so they are pure functions of the digit string, cheap enough to run on every
+candidate, and exhaustively unit-tested.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    """A Kemendagri province code and the highest regency codes it has ever issued.
+
+    Regency codes are numbered ``01..max_kabupaten`` for kabupaten and ``71..max_kota`` for kota
+    (0 = no kota). The maxima are deliberately lenient: NIKs keep the code of the province that
+    issued them, so regencies that later moved province (Kaltim -> Kaltara, the Papua split) stay valid.
+    """
+
+    code: int
+    name: str
+    max_kabupaten: int
+    max_kota: int
+
+    def has_regency(self, regency: int) -> bool:
+        """Whether ``regency`` (the two digits after the province) can exist in this province."""
+        return 1 <= regency <= self.max_kabupaten or 71 <= regency <= self.max_kota
+
+
+@cache
+def provinces() -> dict[int, Province]:
+    """The shipped province table, read once from ``data/regions.csv``."""
+    text = resources.files("jaga.discover").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    table: dict[int, Province] = {}
+    for row in csv.DictReader(text.splitlines()):
+        code = int(row["code"])
+        table[code] = Province(code, row["name"], int(row["max_kabupaten"]), int(row["max_kota"]))
+    return table
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn mod-10 check used by payment cards and the NPWP check digit."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = ord(ch) - 48
+        if i & 1:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def plausible_date(day: int, month: int, year2: int | None = None) -> bool:
+    """Day and month exist; 29 February is accepted only if some century makes ``year2`` a leap year."""
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+        return False
+    if month == 2 and day == 29 and year2 is not None:
+        # 00 is a leap year in 2000 and not in 1900, so any multiple of 4 is possible.
+        return year2 % 4 == 0
+    return True
+
+
+def region_ok(digits: str) -> bool:
+    """Province, regency and district (kecamatan) codes of a NIK or KK are plausible."""
+    province = provinces().get(int(digits[0:2]))
+    if province is None or not province.has_regency(int(digits[2:4])):
+        return False
+    return 1 <= int(digits[4:6]) <= 69
+
+
+def nik_ok(digits: str) -> bool:
+    """A 16-digit NIK: region codes, birth date DDMMYY (+40 on the day for women), serial not 0000."""
+    if len(digits) != 16 or not digits.isdigit() or digits[12:] == "0000" or not region_ok(digits):
+        return False
+    day = int(digits[6:8])
+    if day > 40:
+        day -= 40
+    return plausible_date(day, int(digits[8:10]), int(digits[10:12]))
+
+
+def kk_ok(digits: str) -> bool:
+    """A 16-digit family-card number: region codes, an issue date DDMMYY without the +40, serial."""
+    if len(digits) != 16 or not digits.isdigit() or digits[12:] == "0000" or not region_ok(digits):
+        return False
+    return plausible_date(int(digits[6:8]), int(digits[8:10]), int(digits[10:12]))
+
+
+def npwp15_ok(digits: str) -> bool:
+    """The 15-digit NPWP: the ninth digit is a Luhn check digit over the first eight."""
+    return len(digits) == 15 and digits.isdigit() and digits[:9] != "000000000" and luhn_ok(digits[:9])
+
+
+def card_brand(digits: str) -> str | None:
+    """The scheme of a card number whose IIN and length fit a known scheme, else ``None``.
+
+    Only the Luhn-valid number with a known IIN is a card; 16 random digits pass Luhn one time in ten.
+    """
+    n = len(digits)
+    if not 13 <= n <= 19:
+        return None
+    p2, p4 = int(digits[:2]), int(digits[:4])
+    if digits[0] == "4" and n in (13, 16, 19):
+        return "visa"
+    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
+        return "mastercard"
+    if p2 in (34, 37) and n == 15:
+        return "amex"
+    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+        return "jcb"
+    if p4 == 9360 and 16 <= n <= 19:
+        return "gpn"
+    if p2 == 62 and 16 <= n <= 19:
+        return "unionpay"
+    if (p4 == 6011 or p2 == 65 or 644 <= int(digits[:3]) <= 649) and 16 <= n <= 19:
+        return "discover"
+    if (p2 in (36, 38, 39) or 300 <= int(digits[:3]) <= 305) and n == 14:
+        return "diners"
+    return None
+
+
+def card_ok(digits: str) -> str | None:
+    """The card scheme if ``digits`` is a Luhn-valid number with a known IIN."""
+    brand = card_brand(digits)
+    return brand if brand and luhn_ok(digits) else None
+
+
+# ISO 13616 IBAN lengths by country; an IBAN from a country not listed is rejected.
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+
+
+def iban_ok(compact: str) -> bool:
+    """ISO 13616: country length and the mod-97 check over the rearranged number."""
+    if _IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        value = int("".join(str(int(ch, 36)) for ch in rearranged))
+    except ValueError:
+        return False
+    return value % 97 == 1

@@ -1,0 +1,297 @@
+"""Context words ("cues") near a candidate that raise or lower the detectors' confidence.
+
+A bare 13-digit number is nothing; after "BPJS" it is a health-insurance number, after "resi" it is
+a parcel tracking code. Cues are found with one trie-shaped regex over a small window, so the cost
+is paid per candidate, not per character of text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from enum import Enum
+from typing import TypeAlias
+
+_Trie: TypeAlias = "dict[str, _Trie]"
+
+
+class Cue(Enum):
+    """What a context word says the nearby value is."""
+
+    NIK = "nik"
+    KK = "kk"
+    NPWP = "npwp"
+    BPJS = "bpjs"
+    BPJS_KES = "bpjs_kes"
+    BPJS_TK = "bpjs_tk"
+    PASSPORT = "passport"
+    SIM = "sim"
+    PHONE = "phone"
+    BANK = "bank"
+    ACCOUNT = "account"
+    CARD = "card"
+    IP = "ip"
+    EMAIL = "email"
+    NEGATIVE = "negative"
+
+
+# Bank name -> account-number lengths its core banking system issues.
+BANK_LENGTHS: dict[str, tuple[int, ...]] = {
+    "bca": (10,), "mandiri": (13,), "bri": (15,), "bni": (10,), "bsi": (10,), "btn": (16,),
+    "cimb": (13, 14), "danamon": (10,), "permata": (10,), "ocbc": (12,), "panin": (10,),
+    "maybank": (10,), "btpn": (11,), "jenius": (11,), "jago": (12,), "seabank": (12,),
+    "bjb": (13,), "mega": (15,), "bukopin": (10,), "muamalat": (10,),
+}  # fmt: skip
+
+_CUES: dict[Cue, tuple[str, ...]] = {
+    Cue.NIK: ("nik", "ktp", "e-ktp", "ektp", "nomor induk kependudukan", "identity card", "id card"),
+    Cue.KK: ("kk", "kartu keluarga", "family card", "no kk"),
+    Cue.NPWP: ("npwp", "tax id", "nomor pokok wajib pajak", "taxpayer"),
+    Cue.BPJS: ("bpjs",),
+    Cue.BPJS_KES: ("bpjs kesehatan", "bpjs kes", "jkn", "kis", "jkn-kis", "askes"),
+    Cue.BPJS_TK: ("bpjs ketenagakerjaan", "bpjs tk", "bpjstk", "jamsostek", "kpj", "bp jamsostek"),
+    Cue.PASSPORT: ("paspor", "passport", "pasport", "no paspor"),
+    Cue.SIM: (
+        "sim",
+        "sim a",
+        "sim c",
+        "surat izin mengemudi",
+        "driving licence",
+        "driving license",
+        "driver's license",
+        "drivers license",
+        "driver license",
+    ),
+    Cue.PHONE: (
+        "hp",
+        "no hp",
+        "telp",
+        "tel",
+        "telepon",
+        "telpon",
+        "phone",
+        "wa",
+        "whatsapp",
+        "handphone",
+        "ponsel",
+        "mobile",
+        "hubungi",
+        "call",
+        "sms",
+        "kontak",
+        "contact",
+        "nomor hp",
+        "no. hp",
+        "tlp",
+        "cell",
+        "fax",
+        "nomor telepon",
+    ),
+    Cue.BANK: tuple(BANK_LENGTHS),
+    Cue.ACCOUNT: (
+        "rek",
+        "rekening",
+        "no rek",
+        "norek",
+        "a/n",
+        "account",
+        "acct",
+        "bank account",
+        "transfer ke",
+        "account number",
+        "nomor rekening",
+        "va",
+        "virtual account",
+    ),
+    Cue.CARD: (
+        "kartu kredit",
+        "credit card",
+        "card",
+        "visa",
+        "mastercard",
+        "cc",
+        "kartu debit",
+        "debit card",
+        "amex",
+        "jcb",
+        "kartu",
+        "card number",
+    ),
+    Cue.IP: ("ip", "ip address", "alamat ip", "ipv4", "ipv6", "host", "server"),
+    Cue.EMAIL: ("email", "e-mail", "surel", "mail"),
+    Cue.NEGATIVE: (
+        "invoice",
+        "inv",
+        "order",
+        "pesanan",
+        "no pesanan",
+        "resi",
+        "awb",
+        "sku",
+        "kode produk",
+        "produk",
+        "transaksi",
+        "trx",
+        "ref",
+        "referensi",
+        "tracking",
+        "booking",
+        "kode booking",
+        "serial",
+        "sn",
+        "voucher",
+        "versi",
+        "version",
+        "build",
+        "barcode",
+        "ean",
+        "imei",
+        "pelacakan",
+        "nomor pesanan",
+        "order id",
+        "id transaksi",
+        "no. invoice",
+        "batch",
+        "part",
+        "model",
+        "tiket",
+        "ticket",
+        "timestamp",
+        "faktur",
+        "kode",
+        "nomor seri",
+        "po",
+    ),
+}
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex alternation shaped as a trie, so ``re`` rejects a non-matching word in a few steps.
+
+    A flat alternation of a hundred words tries all hundred at every position; the trie tries at
+    most the letters that actually continue a prefix.
+    """
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
+def _cue_of(words: dict[Cue, tuple[str, ...]]) -> dict[str, Cue]:
+    table: dict[str, Cue] = {}
+    for cue, items in words.items():
+        for item in items:
+            table[item] = cue
+    return table
+
+
+CUE_OF: dict[str, Cue] = _cue_of(_CUES)
+# Words are matched on lower-cased text with word boundaries; "no." and "nomor" are neutral filler.
+
+WINDOW_BEFORE = 40
+WINDOW_AFTER = 24
+
+
+class Context:
+    """The cues around one candidate: the nearest before it, else the nearest after it.
+
+    ``near`` is true when the cue sits within a dozen characters ("NIK: 3174..."), which earns the
+    full bonus; a cue further away earns half, since it may belong to a neighbouring value.
+    """
+
+    __slots__ = ("bank", "cue", "near")
+
+    def __init__(self, cue: Cue | None, near: bool, bank: str | None) -> None:
+        self.cue = cue
+        self.near = near
+        self.bank = bank
+
+
+_EMPTY = Context(None, False, None)
+
+
+_CUE_TRIE = trie_regex(sorted(CUE_OF, key=len, reverse=True))
+# Starts with a plain character class so ``re`` skips ordinary text in C (see ``_text``).
+_CUE_SCAN = re.compile(r"[^\w-](" + _CUE_TRIE + r")(?![\w-])")
+_CUE_AT_START = re.compile("(" + _CUE_TRIE + r")(?![\w-])")
+_DIGIT = re.compile(r"\d")
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` with every code point kept in place, so offsets still match ``text``."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+class CueIndex:
+    """Every cue in one text, found in a single pass; each candidate then looks its context up.
+
+    Looking up is a bisection over cue positions instead of a regex over a window per candidate,
+    which keeps dense texts (a form full of identifiers) fast.
+    """
+
+    __slots__ = ("cues", "ends", "starts", "text")
+
+    def __init__(self, text: str, low: str | None = None) -> None:
+        low = lower_same_length(text) if low is None else low
+        self.text = text
+        found: list[tuple[int, int, str]] = []
+        first = _CUE_AT_START.match(low)
+        if first is not None:
+            found.append((first.start(1), first.end(1), first.group(1)))
+        found.extend((m.start(1), m.end(1), m.group(1)) for m in _CUE_SCAN.finditer(low))
+        self.starts = [c[0] for c in found]
+        self.ends = [c[1] for c in found]
+        self.cues = [c[2] for c in found]
+
+    def at(self, start: int, end: int, hint: Cue | None = None) -> Context:
+        """The cue governing the candidate ``text[start:end]``; ``hint`` stands in when none is found.
+
+        The nearest cue before the candidate wins, else the nearest after it. A cue only counts if
+        no digit lies between it and the candidate: in "rek 123 a/n Budi, hp 0812" the "rek" belongs
+        to 123, not to the phone number.
+        """
+        k = bisect.bisect_right(self.ends, start) - 1
+        best = k
+        bank: str | None = None
+        while k >= 0 and self.starts[k] >= start - WINDOW_BEFORE:
+            if bank is None and CUE_OF[self.cues[k]] is Cue.BANK:
+                bank = self.cues[k]
+            k -= 1
+        if best >= 0 and self.starts[best] >= start - WINDOW_BEFORE:
+            gap_start = self.ends[best]
+            if _DIGIT.search(self.text, gap_start, start) is None:
+                return Context(CUE_OF[self.cues[best]], start - gap_start <= 12, bank)
+        i = bisect.bisect_left(self.starts, end)
+        if (
+            i < len(self.starts)
+            and self.ends[i] <= end + WINDOW_AFTER
+            and _DIGIT.search(self.text, end, self.starts[i]) is None
+        ):
+            cue = CUE_OF[self.cues[i]]
+            return Context(cue, self.starts[i] - end <= 8, self.cues[i] if cue is Cue.BANK else None)
+        if hint is not None:
+            return Context(hint, True, None)
+        return _EMPTY
+
+
+def context_at(text: str, start: int, end: int, hint: Cue | None = None) -> Context:
+    """The context of one candidate when no :class:`CueIndex` of the whole text is at hand."""
+    lo = max(0, start - WINDOW_BEFORE)
+    hi = min(len(text), end + WINDOW_AFTER)
+    return CueIndex(text[lo:hi]).at(start - lo, end - lo, hint)

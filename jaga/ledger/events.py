@@ -1,0 +1,460 @@
+"""Writing and reading the ledger: subjects, identity links, guardians, events and their state.
+
+Every write goes to three places in the caller's transaction: the append-only ``ledger_events`` row, the
+materialised state (updated incrementally, or re-folded when an event arrives out of time order) and
+the audit chain (with the subject's HMAC key only). Reads at a past time fold the events up to that time
+unless the cached state is known to be unchanged since then.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from jaga import audit
+from jaga.errors import JagaError, NotFoundError, PermissionDenied
+from jaga.ledger.identity import Identity, identity_hash, proof_hash
+from jaga.ledger.state import (
+    CHANNEL_KINDS,
+    PURPOSE_KINDS,
+    ConsentForm,
+    EventKind,
+    EventRecord,
+    PurposeState,
+    SubjectState,
+    apply,
+    fold,
+)
+from jaga.policy import Policy
+from jaga.store.base import utcnow
+from jaga.store.models.ledger import (
+    LedgerEvent,
+    LedgerGuardian,
+    LedgerIdentity,
+    LedgerPurposeState,
+    LedgerState,
+    LedgerSubject,
+)
+
+SubjectRef = str | Identity
+"""A subject named by its ledger key (the hex HMAC) or by one of its identities."""
+
+_CLOCK_SKEW = timedelta(minutes=5)
+_Key = str
+
+
+class EventIn(BaseModel):
+    """One thing a subject said, as a caller submits it (the API uses this model as its request body).
+
+    ``ip`` and ``user_agent`` are consent proof; they are stored only as HMACs.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EventKind
+    purpose: str | None = Field(default=None, max_length=120)
+    channel: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$", description="email, sms, phone, whatsapp, post... or 'all'"
+    )
+    at: AwareDatetime | None = Field(default=None, description="When it took effect; default now")
+    notice_version: str | None = Field(default=None, max_length=64)
+    form: ConsentForm | None = None
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=1000)
+    evidence: str | None = Field(default=None, max_length=500, description="e.g. the form's URL and version")
+    reason: str | None = Field(default=None, max_length=200)
+    child: bool | None = None
+    enabled: bool | None = None
+    guardian: str | None = Field(default=None, description="The guardian's subject key (parental consent)")
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Self:
+        if self.kind in PURPOSE_KINDS and not self.purpose:
+            raise ValueError(f"a {self.kind.value} event needs a purpose")
+        if self.kind in CHANNEL_KINDS and not self.channel:
+            raise ValueError(f"a {self.kind.value} event needs a channel (or 'all')")
+        if self.kind == EventKind.parental_consent_given and not self.guardian:
+            raise ValueError("parental consent needs the guardian's subject key")
+        return self
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    id: int
+    subject: str
+    kind: str
+    at: datetime
+
+
+# ---------------------------------------------------------------- subjects and identities
+
+
+def _by_hash(session: Session, tenant_id: int, hashes: Iterable[str]) -> dict[str, int]:
+    rows = session.execute(
+        select(LedgerIdentity.hash, LedgerIdentity.subject_id).where(
+            LedgerIdentity.tenant_id == tenant_id, LedgerIdentity.hash.in_(list(hashes))
+        )
+    )
+    return {h: sid for h, sid in rows}
+
+
+def _add_identity(session: Session, tenant_id: int, subject_id: int, identity: Identity, digest: str) -> None:
+    session.add(LedgerIdentity(tenant_id=tenant_id, subject_id=subject_id, kind=identity.kind.value, hash=digest))
+
+
+def identify(session: Session, tenant_id: int, identities: Sequence[Identity], *, create: bool = True) -> str:
+    """The key of the subject these identities belong to, registering new ones on that subject.
+
+    A new subject's key is the HMAC of its first identity, so callers who know one identity can find the
+    subject again without a lookup table of raw values.
+    """
+    if not identities:
+        raise JagaError("no identity given", hint="give at least one of email, phone, nik, customer_id")
+    hashes = [identity_hash(tenant_id, i) for i in identities]
+    known = _by_hash(session, tenant_id, hashes)
+    owners = set(known.values())
+    if len(owners) > 1:
+        raise JagaError(
+            "these identities belong to different subjects", hint="link them one by one to the subject they belong to"
+        )
+    if owners:
+        subject = session.get(LedgerSubject, owners.pop())
+        assert subject is not None
+    elif create:
+        subject = LedgerSubject(tenant_id=tenant_id, key=hashes[0])
+        session.add(subject)
+        session.flush()
+    else:
+        raise NotFoundError("no subject with this identity", hint="record an event for it first")
+    for identity, digest in zip(identities, hashes, strict=True):
+        if digest not in known:
+            _add_identity(session, tenant_id, subject.id, identity, digest)
+    session.flush()
+    return subject.key
+
+
+def _subject(session: Session, tenant_id: int, ref: SubjectRef, *, create: bool = False) -> LedgerSubject:
+    if isinstance(ref, Identity):
+        ref = identify(session, tenant_id, [ref], create=create)
+    subject = session.scalar(
+        select(LedgerSubject).where(LedgerSubject.tenant_id == tenant_id, LedgerSubject.key == ref)
+    )
+    if subject is None:
+        raise NotFoundError("unknown subject", hint="check the subject key, or name the subject by an identity")
+    return subject
+
+
+def subject_key(session: Session, tenant_id: int, ref: SubjectRef, *, create: bool = False) -> str:
+    """The ledger key of ``ref``; :class:`NotFoundError` if it is unknown and ``create`` is false."""
+    return _subject(session, tenant_id, ref, create=create).key
+
+
+def link(session: Session, tenant_id: int, subject: SubjectRef, identity: Identity) -> str:
+    """Add another identity of the same person to ``subject`` (e.g. a phone to an email-known subject)."""
+    target = _subject(session, tenant_id, subject)
+    digest = identity_hash(tenant_id, identity)
+    owner = _by_hash(session, tenant_id, [digest]).get(digest)
+    if owner is not None and owner != target.id:
+        raise JagaError(
+            "this identity already belongs to another subject",
+            hint="a DPO must merge the two subjects after verifying the person",
+        )
+    if owner is None:
+        _add_identity(session, tenant_id, target.id, identity, digest)
+        audit.append(session, tenant_id, "ledger.identity_linked", {"subject": target.key, "kind": identity.kind})
+    session.flush()
+    return target.key
+
+
+def set_guardian(
+    session: Session, tenant_id: int, child: SubjectRef, guardian: SubjectRef, *, actor: str = "system"
+) -> None:
+    """Record that ``guardian`` is the parent or guardian of ``child`` (needed for parental consent)."""
+    c, g = _subject(session, tenant_id, child, create=True), _subject(session, tenant_id, guardian, create=True)
+    if c.id == g.id:
+        raise JagaError("a subject cannot be their own guardian")
+    exists = session.scalar(
+        select(LedgerGuardian.id).where(LedgerGuardian.child_id == c.id, LedgerGuardian.guardian_id == g.id)
+    )
+    if exists is None:
+        session.add(LedgerGuardian(tenant_id=tenant_id, child_id=c.id, guardian_id=g.id))
+        audit.append(session, tenant_id, "ledger.guardian_linked", {"subject": c.key, "guardian": g.key}, actor=actor)
+        session.flush()
+
+
+def _is_guardian(session: Session, child_id: int, guardian_key: str, tenant_id: int) -> bool:
+    found = session.scalar(
+        select(LedgerGuardian.id)
+        .join(LedgerSubject, LedgerSubject.id == LedgerGuardian.guardian_id)
+        .where(
+            LedgerGuardian.child_id == child_id, LedgerSubject.key == guardian_key, LedgerSubject.tenant_id == tenant_id
+        )
+    )
+    return found is not None
+
+
+# ---------------------------------------------------------------- materialised state
+
+
+def _load_current(session: Session, subject_id: int) -> SubjectState:
+    row = session.get(LedgerState, subject_id)
+    state = SubjectState()
+    if row is not None:
+        state = SubjectState(
+            marketing_objected=row.marketing_objected,
+            gpc=row.gpc,
+            restricted=row.restricted,
+            restriction_reason=row.restriction_reason,
+            do_not_contact={c for c in row.do_not_contact.split(",") if c},
+            is_child=row.is_child,
+            erased_at=row.erased_at,
+            last_at=row.last_at,
+            last_event_id=row.last_event_id,
+        )
+    for p in session.scalars(select(LedgerPurposeState).where(LedgerPurposeState.subject_id == subject_id)):
+        state.purposes[p.purpose] = PurposeState(
+            consent=p.consent,
+            explicit=p.explicit,
+            consent_at=p.consent_at,
+            notice_version=p.notice_version,
+            withdrawn_at=p.withdrawn_at,
+            objected=p.objected,
+            parental_consent=p.parental_consent,
+        )
+    return state
+
+
+def _state_row(tenant_id: int, subject_id: int, state: SubjectState) -> dict[str, Any]:
+    return {
+        "subject_id": subject_id,
+        "tenant_id": tenant_id,
+        "marketing_objected": state.marketing_objected,
+        "gpc": state.gpc,
+        "restricted": state.restricted,
+        "restriction_reason": state.restriction_reason,
+        "do_not_contact": ",".join(sorted(state.do_not_contact)),
+        "is_child": state.is_child,
+        "erased_at": state.erased_at,
+        "last_at": state.last_at,
+        "last_event_id": state.last_event_id,
+    }
+
+
+def _purpose_rows(tenant_id: int, subject_id: int, state: SubjectState) -> list[dict[str, Any]]:
+    return [
+        {
+            "subject_id": subject_id,
+            "purpose": key,
+            "tenant_id": tenant_id,
+            "consent": p.consent,
+            "explicit": p.explicit,
+            "consent_at": p.consent_at,
+            "notice_version": p.notice_version,
+            "withdrawn_at": p.withdrawn_at,
+            "objected": p.objected,
+            "parental_consent": p.parental_consent,
+        }
+        for key, p in state.purposes.items()
+    ]
+
+
+def _save(session: Session, tenant_id: int, subject_id: int, state: SubjectState) -> None:
+    session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.subject_id == subject_id))
+    session.execute(delete(LedgerState).where(LedgerState.subject_id == subject_id))
+    session.execute(insert(LedgerState), [_state_row(tenant_id, subject_id, state)])
+    if state.purposes:
+        session.execute(insert(LedgerPurposeState), _purpose_rows(tenant_id, subject_id, state))
+
+
+def _record_of(event: LedgerEvent) -> EventRecord:
+    return EventRecord(event.id, event.kind, event.purpose, event.channel, event.at, json.loads(event.data))
+
+
+def _events(session: Session, subject_id: int, until: datetime | None = None) -> list[EventRecord]:
+    query = select(LedgerEvent).where(LedgerEvent.subject_id == subject_id)
+    if until is not None:
+        query = query.where(LedgerEvent.at <= until)
+    return [_record_of(e) for e in session.scalars(query.order_by(LedgerEvent.at, LedgerEvent.id))]
+
+
+# ---------------------------------------------------------------- events
+
+
+def _data(tenant_id: int, event: EventIn) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "notice_version": event.notice_version,
+        "form": event.form.value if event.form else None,
+        "evidence": event.evidence,
+        "reason": event.reason,
+        "child": event.child,
+        "enabled": event.enabled,
+        "guardian": event.guardian,
+        "ip_hash": proof_hash(tenant_id, event.ip) if event.ip else None,
+        "ua_hash": proof_hash(tenant_id, event.user_agent) if event.user_agent else None,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def check_purpose(policy: Policy, purpose: str | None) -> None:
+    """Refuse a purpose the policy does not declare (purpose limitation: nothing outside the policy)."""
+    if purpose is not None and policy.purpose(purpose) is None:
+        known = ", ".join(p.key for p in policy.purposes)
+        raise NotFoundError(f"unknown purpose {purpose!r}", where="policy purposes", hint=f"use one of: {known}")
+
+
+def record(
+    session: Session,
+    tenant_id: int,
+    subject: SubjectRef,
+    event: EventIn,
+    *,
+    actor: str = "system",
+    policy: Policy | None = None,
+) -> RecordedEvent:
+    """Append one event, update the subject's current state and the audit chain, in one transaction."""
+    if policy is not None:
+        check_purpose(policy, event.purpose)
+    now = utcnow()
+    at = event.at or now
+    if at > now + _CLOCK_SKEW:
+        raise JagaError("the event's time is in the future", hint="give the time it took effect, or none")
+    target = _subject(session, tenant_id, subject, create=True)
+    if event.kind == EventKind.parental_consent_given and not _is_guardian(
+        session, target.id, event.guardian or "", tenant_id
+    ):
+        raise PermissionDenied(
+            "the given guardian is not linked to this subject",
+            hint="link the guardian first (jaga ledger guardian / POST /v1/ledger/guardians)",
+        )
+    data = _data(tenant_id, event)
+    row = LedgerEvent(
+        tenant_id=tenant_id,
+        subject_id=target.id,
+        kind=event.kind.value,
+        purpose=event.purpose,
+        channel=event.channel,
+        at=at,
+        recorded_at=now,
+        actor=actor,
+        data=json.dumps(data),
+    )
+    session.add(row)
+    session.flush()
+    state = _load_current(session, target.id)
+    if state.last_at is None or at >= state.last_at:
+        apply(state, _record_of(row))
+    else:  # arrived out of order: the cheap path would apply it after later events
+        state = fold(_events(session, target.id))
+    _save(session, tenant_id, target.id, state)
+    payload = {
+        "subject": target.key,
+        "event": row.id,
+        "purpose": event.purpose,
+        "channel": event.channel,
+        "at": at.isoformat(),
+        **{k: v for k, v in data.items() if k in ("notice_version", "form")},
+    }
+    audit.append(session, tenant_id, f"ledger.{event.kind.value}", payload, actor=actor)
+    return RecordedEvent(row.id, target.key, row.kind, at)
+
+
+def record_erasure(
+    session: Session, tenant_id: int, subject_key: str, at: datetime | None = None, *, actor: str = "dsr"
+) -> RecordedEvent:
+    """Record that the subject's data was erased (the DSR engine calls this when erasure is done)."""
+    return record(session, tenant_id, subject_key, EventIn(kind=EventKind.erasure_done, at=at), actor=actor)
+
+
+def state_at(session: Session, tenant_id: int, subject: SubjectRef, at: datetime | None = None) -> SubjectState:
+    """The subject's state at ``at`` (now if None): exact, whatever happened afterwards."""
+    target = _subject(session, tenant_id, subject)
+    current = _load_current(session, target.id)
+    if at is None or current.last_at is None or at >= current.last_at:
+        return current
+    return fold(_events(session, target.id, at))
+
+
+def history(session: Session, tenant_id: int, subject: SubjectRef, limit: int = 1000) -> list[dict[str, Any]]:
+    """The subject's events in effect order, JSON-ready (proof values appear only as hashes)."""
+    target = _subject(session, tenant_id, subject)
+    rows = session.scalars(
+        select(LedgerEvent)
+        .where(LedgerEvent.subject_id == target.id)
+        .order_by(LedgerEvent.at, LedgerEvent.id)
+        .limit(limit)
+    )
+    return [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "purpose": e.purpose,
+            "channel": e.channel,
+            "at": e.at.isoformat(),
+            "recorded_at": e.recorded_at.isoformat(),
+            "actor": e.actor,
+            "data": json.loads(e.data),
+        }
+        for e in rows
+    ]
+
+
+def rebuild(session: Session, tenant_id: int, batch: int = 20_000) -> int:
+    """Recompute the tenant's materialised state from its events; returns the number of subjects.
+
+    Streams events in subject order so memory stays bounded by one subject plus one insert batch.
+    """
+    session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.tenant_id == tenant_id))
+    session.execute(delete(LedgerState).where(LedgerState.tenant_id == tenant_id))
+    states: list[dict[str, Any]] = []
+    purposes: list[dict[str, Any]] = []
+    count = 0
+
+    def flush() -> None:
+        if states:
+            session.execute(insert(LedgerState), states)
+        if purposes:
+            session.execute(insert(LedgerPurposeState), purposes)
+        states.clear()
+        purposes.clear()
+
+    def finish(subject_id: int, state: SubjectState) -> None:
+        states.append(_state_row(tenant_id, subject_id, state))
+        purposes.extend(_purpose_rows(tenant_id, subject_id, state))
+        if len(states) >= batch:
+            flush()
+
+    query = (
+        select(
+            LedgerEvent.subject_id,
+            LedgerEvent.id,
+            LedgerEvent.kind,
+            LedgerEvent.purpose,
+            LedgerEvent.channel,
+            LedgerEvent.at,
+            LedgerEvent.data,
+        )
+        .where(LedgerEvent.tenant_id == tenant_id)
+        .order_by(LedgerEvent.subject_id, LedgerEvent.at, LedgerEvent.id)
+    )
+    current_id: int | None = None
+    state = SubjectState()
+    rows = session.connection().execute(query.execution_options(yield_per=batch))
+    for subject_id, event_id, kind, purpose, channel, at, data in rows:
+        if subject_id != current_id:
+            if current_id is not None:
+                finish(current_id, state)
+                count += 1
+            current_id, state = subject_id, SubjectState()
+        apply(state, EventRecord(event_id, kind, purpose, channel, at, json.loads(data) if data != "{}" else {}))
+    if current_id is not None:
+        finish(current_id, state)
+        count += 1
+    flush()
+    return count

@@ -1,0 +1,193 @@
+"""The handlers that carry out each right once a request's identity is verified.
+
+The lifecycle (:mod:`jaga.requests.lifecycle`) knows deadlines and states but not how a right is done;
+this module plugs the doers in, so the web, the API and the CLI all run a right the same way:
+
+* access, portability, erasure, rectification, restriction → the DSR engine on the company's databases
+  (:func:`jaga.requests.execute.run_requests`), found through the data map by the verified identity;
+* objection → a ledger objection (to direct marketing, which the person may refuse absolutely);
+* consent withdrawal → a ledger withdrawal for every purpose the person consented to;
+* information → the privacy notice generated from the policy, in the person's language.
+
+Handlers receive only a :class:`~jaga.requests.lifecycle.VerifiedSubject`, so they cannot act for anybody
+but the verified person. Facts returned for the audit chain hold counts and file names, never data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jaga.datamap import load_datamap
+from jaga.errors import JagaError
+from jaga.ledger import EventIn, EventKind, IdentityKind, record, state_at, subject_key
+from jaga.ledger.identity import Identity
+from jaga.notices import render_notice
+from jaga.policy import Policy, Right, load_policy, taxonomy_for
+from jaga.requests import outbox
+from jaga.requests.execute import RequestSpec, run_requests
+from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
+from jaga.requests.outbox import Language
+
+# The data-map identity names a verified channel may be called by (Fides datasets differ in naming).
+_IDENTITY_NAMES: Mapping[IdentityKind, tuple[str, ...]] = {
+    IdentityKind.email: ("email", "email_address"),
+    IdentityKind.phone: ("phone", "phone_number", "mobile"),
+    IdentityKind.nik: ("nik",),
+    IdentityKind.customer_id: ("customer_id", "customer_no"),
+}
+
+_ENGINE_RIGHTS: Mapping[Right, str] = {
+    Right.access: "access",
+    Right.portability: "access",
+    Right.erasure: "erasure",
+    Right.rectification: "rectification",
+    Right.restriction: "restriction",
+}
+
+
+@dataclass(frozen=True)
+class Company:
+    """Where one tenant's policy, data map and databases are: everything the handlers need to act."""
+
+    tenant: str
+    policy_path: Path
+    datamap_paths: Sequence[Path]
+    connections: Mapping[str, str] = field(default_factory=dict)
+    export_dir: Path | None = None
+    store_url: str | None = None
+
+    def policy(self) -> Policy:
+        return load_policy(self.policy_path)
+
+    def identity_names(self) -> set[str]:
+        """The identity names the data map declares, so a verified channel can be matched to one."""
+        dmap = load_datamap([str(p) for p in self.datamap_paths], taxonomy_for(self.policy()))
+        return {
+            f.identity for ds in dmap.datasets for coll in ds.collections for f in coll.fields if f.identity is not None
+        }
+
+
+def _identity_key(company: Company, identity: Identity, names: set[str]) -> str:
+    for name in _IDENTITY_NAMES[identity.kind]:
+        if name in names:
+            return name
+    raise JagaError(
+        f"the data map has no identity a {identity.kind.value} can find a person by",
+        where=", ".join(str(p) for p in company.datamap_paths),
+        hint=f"mark the {identity.kind.value} column with fides_meta: {{identity: {identity.kind.value}}}",
+    )
+
+
+def _summary(kind: str, result: Mapping[str, Any]) -> str:
+    tables: Mapping[str, int] = result.get("tables", {})
+    rows = sum(tables.values())
+    held = sum(int(h.get("rows", 0)) for h in result.get("held", []))
+    text = f"{kind}: {rows} row(s) in {len(tables)} table(s)"
+    return text + (f"; {held} row(s) kept under a legal hold" if held else "")
+
+
+def engine_handler(company: Company, kind: str, names: set[str]) -> Handler:
+    """A handler that runs ``kind`` on the company's databases for the verified person."""
+
+    def handle(session: Session, subject: VerifiedSubject) -> Outcome:
+        identity = subject.identity()
+        spec = RequestSpec(
+            kind,  # type: ignore[arg-type]
+            {_identity_key(company, identity, names): identity.value},
+            changes=subject.changes(),
+        )
+        # The engine runs its own audited, resumable transactions; the lifecycle's pending change must be
+        # committed first, or SQLite's single writer would wait on itself.
+        session.commit()
+        batch = run_requests(
+            [spec],
+            datamap=list(company.datamap_paths),
+            policy=company.policy_path,
+            tenant=company.tenant,
+            store_url=company.store_url,
+            connections=company.connections or None,
+            out_dir=company.export_dir,
+            actor=f"request:{subject.request_id}",
+        )
+        result = batch.requests[0].result
+        facts: dict[str, Any] = {
+            "batch": batch.batch_id,
+            "status": batch.requests[0].status,
+            "tables": result.get("tables", {}),
+            "held_rows": sum(int(h.get("rows", 0)) for h in result.get("held", [])),
+        }
+        if "export" in result:
+            facts["export"] = Path(result["export"]).name
+        if batch.requests[0].status != "done":
+            raise JagaError(
+                f"the {kind} did not finish ({batch.requests[0].status})",
+                where=subject.request_id,
+                hint="look at the batch with `jaga requests resume`, then complete the request by hand",
+            )
+        return Outcome(summary=_summary(kind, result), facts=facts)
+
+    return handle
+
+
+def objection_handler(company: Company) -> Handler:
+    """An objection to direct marketing: absolute under both laws, so it is recorded at once."""
+
+    def handle(session: Session, subject: VerifiedSubject) -> Outcome:
+        record(
+            session,
+            subject.tenant_id,
+            subject.identity(),
+            EventIn(kind=EventKind.objection),
+            actor=f"request:{subject.request_id}",
+        )
+        return Outcome(summary="objection to direct marketing recorded", facts={"ledger": "objection"})
+
+    return handle
+
+
+def withdrawal_handler(company: Company) -> Handler:
+    """Consent withdrawal: every purpose the person consented to is withdrawn, each as its own event."""
+
+    def handle(session: Session, subject: VerifiedSubject) -> Outcome:
+        key = subject_key(session, subject.tenant_id, subject.identity(), create=True)
+        state = state_at(session, subject.tenant_id, key)
+        withdrawn = sorted(p for p, s in state.purposes.items() if s.consent)
+        for purpose in withdrawn:
+            record(
+                session,
+                subject.tenant_id,
+                key,
+                EventIn(kind=EventKind.consent_withdrawn, purpose=purpose),
+                actor=f"request:{subject.request_id}",
+            )
+        return Outcome(
+            summary=f"consent withdrawn for {len(withdrawn)} purpose(s): {', '.join(withdrawn) or 'none held'}",
+            facts={"withdrawn": withdrawn},
+        )
+
+    return handle
+
+
+def hooks_for(company: Company, *, notify: Notifier | None = outbox.send) -> Hooks:
+    """The handlers for every right jaga can carry out by itself for ``company``."""
+    policy = company.policy()
+    names = company.identity_names()
+
+    def notice(regime: str, language: Language) -> str:
+        return render_notice(policy, language, "md").text
+
+    handlers: dict[Right, Handler] = {
+        right: engine_handler(company, kind, names) for right, kind in _ENGINE_RIGHTS.items()
+    }
+    handlers[Right.objection] = objection_handler(company)
+    handlers[Right.withdraw_consent] = withdrawal_handler(company)
+    handlers[Right.information] = notice_handler(notice)
+    return Hooks(handlers=handlers, notify=notify)
+
+
+__all__ = ["Company", "engine_handler", "hooks_for", "objection_handler", "withdrawal_handler"]

@@ -1,0 +1,322 @@
+"""The traversal plan: from a request's identities to every row of the subject, across databases.
+
+Traversal is semi-naive: each round queries a table only with key values it has not seen before, so
+reference cycles end by themselves and a batch of many subjects costs one query per table and chunk,
+not one per subject. Every found row is attributed to the subjects whose keys reached it, which keeps a
+second person with the same name or the same family-card number out of the result (those columns are
+not identities and never carry keys).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Column, func, select
+
+from jaga.actions.strategies import column_plan
+from jaga.actions.target import CHUNK, Hold, Key, Mode, Schema, TablePlan, chunks
+from jaga.datamap import Collection, DataMap, children_first, edges
+from jaga.datamap.graph import Node, parents
+from jaga.errors import ConfigError
+from jaga.policy import Duration, Policy, covers
+
+Kind = Literal["access", "erasure", "rectification", "restriction"]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One request inside a batch: ``sid`` is its index, ``identities`` maps type -> normalised values."""
+
+    sid: int
+    request_id: str
+    identities: Mapping[str, tuple[str, ...]]
+
+
+def normalise(kind: str, value: str) -> str:
+    """Identities compare in one canonical form: emails lower-case, NIK/phone without separators."""
+    value = value.strip()
+    if "email" in kind:
+        return value.lower()
+    if kind in ("nik", "npwp", "kk") or "phone" in kind:
+        return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+    return value
+
+
+@dataclass
+class Plan:
+    """A printable graph of what a batch will read or change; executing it is :mod:`execute`'s job."""
+
+    kind: Kind
+    subjects: list[Subject]
+    tables: list[TablePlan]
+    identity_hits: dict[str, set[Key]] = field(default_factory=dict)
+
+    def table(self, name: str) -> TablePlan | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+
+def _coerce(column: Column[Any], value: str) -> Any:
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    if kind is int:
+        return int(value) if value.lstrip("-").isdigit() else None
+    return value if kind is str else None
+
+
+def traverse(
+    datamap: DataMap, schema: Schema, subjects: Sequence[Subject]
+) -> tuple[dict[Node, dict[Key, set[int]]], dict[Node, set[Key]], dict[Node, set[str]]]:
+    """Every row (primary key -> subject ids) reachable from the subjects' identities.
+
+    Returns the rows, the rows hit directly through an identity column, and how each table was reached.
+    """
+    outs: dict[Node, list[Any]] = {}
+    for e in edges(datamap):
+        outs.setdefault(e.src, []).append(e)
+    known: dict[tuple[Node, str], dict[Any, set[int]]] = {}
+    pending: dict[tuple[Node, str], dict[Any, set[int]]] = {}
+    how: dict[Node, set[str]] = {}
+    identity_fields: set[tuple[Node, str]] = set()
+
+    def add(target: tuple[Node, str], value: Any, sids: set[int]) -> None:
+        have = known.setdefault(target, {}).setdefault(value, set())
+        new = sids - have
+        if new:
+            have |= new
+            pending.setdefault(target, {}).setdefault(value, set()).update(new)
+
+    for ds, coll in datamap.collections():
+        node = (ds.key, coll.name)
+        for fld in coll.fields:
+            if not fld.identity:
+                continue
+            column = schema.table(node).c[fld.name]
+            for subject in subjects:
+                for value in subject.identities.get(fld.identity, ()):
+                    coerced = _coerce(column, value)
+                    if coerced is not None:
+                        identity_fields.add((node, fld.name))
+                        how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
+                        add((node, fld.name), coerced, {subject.sid})
+    rows: dict[Node, dict[Key, set[int]]] = {}
+    hits: dict[Node, set[Key]] = {}
+    while pending:
+        batch, pending = pending, {}
+        for (node, fname), delta in batch.items():
+            table = schema.table(node)
+            pk = schema.pk(node)
+            out_edges = outs.get(node, [])
+            wanted = list(dict.fromkeys([*pk, fname, *(e.src_field for e in out_edges)]))
+            with schema.conns.engine(node[0]).connect() as conn:
+                for chunk in chunks(delta):
+                    query = select(*(table.c[n] for n in wanted)).where(table.c[fname].in_(chunk))
+                    for row in conn.execute(query).mappings():
+                        sids = delta[row[fname]]
+                        key = tuple(row[n] for n in pk)
+                        rows.setdefault(node, {}).setdefault(key, set()).update(sids)
+                        if (node, fname) in identity_fields:
+                            hits.setdefault(node, set()).add(key)
+                        for e in out_edges:
+                            value = row[e.src_field]
+                            if value is not None:
+                                how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
+                                add((e.dst, e.dst_field), value, sids)
+    return rows, hits, how
+
+
+def holds(datamap: DataMap, policy: Policy) -> tuple[dict[Node, Hold], dict[Node, dict[str, Hold]]]:
+    """Legal holds from the policy's retention rules: whole tables (``jaga.legal_hold``) and columns
+    whose categories a rule with a ``legal_hold`` covers."""
+    table_holds: dict[Node, Hold] = {}
+    column_holds: dict[Node, dict[str, Hold]] = {}
+    rules = [r for r in policy.retention if r.legal_hold is not None]
+    for ds, coll in datamap.collections():
+        node = (ds.key, coll.name)
+        if coll.legal_hold:
+            table_holds[node] = _table_hold(coll, policy)
+        for fld in coll.fields:
+            for rule in rules:
+                if rule.legal_hold and any(covers(c, f) for c in rule.categories for f in fld.categories):
+                    column_holds.setdefault(node, {})[fld.name] = Hold(
+                        rule.key, rule.legal_hold.law, rule.legal_hold.duration, coll.hold_from
+                    )
+                    break
+    return table_holds, column_holds
+
+
+_DURATION_IN_TEXT = re.compile(r"(\d+)\s*(years?|tahun|months?|bulan|days?|hari)\b", re.IGNORECASE)
+
+
+def _table_hold(coll: Collection, policy: Policy) -> Hold:
+    """A table-wide hold: ``jaga.legal_hold`` names a policy retention rule with a ``legal_hold``, or is
+    the law itself written out with its period (``"UU KUP art. 28(11) — 10 years"``)."""
+    text = coll.legal_hold or ""
+    rule = policy.retention_rule(text)
+    if rule is not None and rule.legal_hold is not None:
+        return Hold(rule.key, rule.legal_hold.law, rule.legal_hold.duration, coll.hold_from)
+    match = _DURATION_IN_TEXT.search(text)
+    if match is None:
+        raise ConfigError(
+            f"legal_hold {text!r} names neither a policy retention rule with a legal_hold nor a period",
+            where=coll.where,
+            hint="write the key of a retention rule, or the law and its period, e.g. 'UU KUP art. 28(11) — 10 years'",
+        )
+    return Hold("map", text, Duration.parse(f"{match.group(1)} {match.group(2)}"), coll.hold_from)
+
+
+def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
+    """Per table: delete rows, update (erase columns, keep rows) or hold (keep, restrict).
+
+    A row that must stay keeps its parents too: any table a kept table references is updated, not
+    deleted, so no foreign key ever breaks. Fixpoint over the reference graph.
+    """
+    table_holds, column_holds = holds(datamap, policy)
+    modes: dict[Node, Mode] = {}
+    for ds, coll in datamap.collections():
+        node = (ds.key, coll.name)
+        personal = [f.name for f in coll.fields if f.personal]
+        held = column_holds.get(node, {})
+        if node in table_holds or (personal and all(p in held for p in personal)):
+            modes[node] = "hold"
+        elif held or coll.erase == "update":
+            modes[node] = "update"
+        else:
+            modes[node] = "delete"
+    ups = parents(datamap)
+    changed = True
+    while changed:
+        changed = False
+        for child, targets in ups.items():
+            if modes.get(child) in ("hold", "update"):
+                for parent in targets:
+                    if modes.get(parent) == "delete":
+                        modes[parent] = "update"
+                        changed = True
+    return modes
+
+
+def build_plan(
+    kind: Kind,
+    datamap: DataMap,
+    policy: Policy,
+    schema: Schema,
+    subjects: Sequence[Subject],
+) -> Plan:
+    """Traverse and decide, per table, what the request kind does there (nothing is changed)."""
+    rows, hits, how = traverse(datamap, schema, subjects)
+    return assemble(kind, datamap, policy, schema, subjects, rows, hits, how)
+
+
+def assemble(
+    kind: Kind,
+    datamap: DataMap,
+    policy: Policy,
+    schema: Schema,
+    subjects: Sequence[Subject],
+    rows: dict[Node, dict[Key, set[int]]],
+    hits: dict[Node, set[Key]],
+    how: dict[Node, set[str]],
+) -> Plan:
+    """A plan from traversal results (fresh, or frozen in the store and read back on resume)."""
+    order = children_first(datamap, set(rows))
+    modes = erase_modes(datamap, policy) if kind == "erasure" else {}
+    table_holds, column_holds = holds(datamap, policy)
+    tables = []
+    for node in order:
+        coll = schema.collection(node)
+        if not any(f.personal for f in coll.fields):
+            continue  # a lookup table reached on the way (e.g. marketing lists): nobody's personal data
+        mode: Mode = modes.get(node, "read")
+        plan = TablePlan(node[0], node[1], mode, schema.pk(node), rows[node], sorted(how.get(node, ())))
+        plan.hold = table_holds.get(node)
+        plan.held_columns = dict(column_holds.get(node, {}))
+        if mode == "update":
+            table = schema.table(node)
+            plan.columns = [
+                cp
+                for f in coll.fields
+                if f.name not in plan.held_columns
+                if (cp := column_plan(f, table.c[f.name])).strategy != "keep"
+            ]
+        tables.append(plan)
+    return Plan(kind, list(subjects), tables, {f"{n[0]}.{n[1]}": k for n, k in hits.items()})
+
+
+def hold_until(schema: Schema, plan: TablePlan, hold: Hold, now: datetime) -> datetime:
+    """The day held rows may go: the latest ``hold_from`` among them plus the hold's duration.
+
+    Without a ``hold_from`` column the period is counted from today, which can only keep data longer.
+    """
+    if not hold.hold_from or not plan.keys:
+        return hold.duration.add_to(now)
+    node = (plan.dataset, plan.collection)
+    table = schema.table(node)
+    latest: Any = None
+    with schema.conns.engine(plan.dataset).connect() as conn:
+        for chunk in chunks(plan.keys):
+            value = conn.scalar(select(func.max(table.c[hold.hold_from])).where(schema.key_clause(node, chunk)))
+            latest = value if latest is None or (value is not None and value > latest) else latest
+    if latest is None:
+        return hold.duration.add_to(now)
+    if not isinstance(latest, datetime):
+        latest = datetime(latest.year, latest.month, latest.day, tzinfo=now.tzinfo)
+    elif latest.tzinfo is None:
+        latest = latest.replace(tzinfo=now.tzinfo)
+    return hold.duration.add_to(latest)
+
+
+def render(plan: Plan, schema: Schema) -> str:
+    """The plan as text: every table, how it was reached, the SQL it will run and the rows it touches.
+
+    Key values are never printed (they are personal data); only their count.
+    """
+    lines = [f"{plan.kind} plan for {len(plan.subjects)} request(s); tables in execution order:"]
+    for tp in plan.tables:
+        node = (tp.dataset, tp.collection)
+        table = schema.table(node)
+        where = schema.key_clause(node, list(tp.keys)[:1] or [tuple(None for _ in tp.pk)])
+        dialect = schema.conns.engine(tp.dataset).dialect
+        if tp.mode == "delete":
+            stmt: Any = table.delete().where(where)
+        elif tp.mode == "update" and tp.columns:
+            stmt = table.update().where(where).values({c.name: c.name for c in tp.columns})
+        else:
+            stmt = select(table).where(where)
+        sql = " ".join(str(stmt.compile(dialect=dialect)).split())
+        lines.append(f"- {tp.name}: {tp.mode}, {len(tp.keys)} row(s)")
+        for reason in tp.found_by:
+            lines.append(f"    reached by {reason}")
+        if tp.columns:
+            lines.append("    columns: " + ", ".join(f"{c.name}={c.strategy.value}" for c in tp.columns))
+        for col, hold in sorted(tp.held_columns.items()):
+            lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
+        if tp.hold:
+            lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, not erased")
+        lines.append(f"    SQL (chunks of {CHUNK} keys): {sql}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "Hold",
+    "Kind",
+    "Mode",
+    "Plan",
+    "Schema",
+    "Subject",
+    "TablePlan",
+    "assemble",
+    "build_plan",
+    "chunks",
+    "erase_modes",
+    "hold_until",
+    "holds",
+    "normalise",
+    "render",
+    "traverse",
+]

@@ -1,0 +1,159 @@
+"""The HTTP API: tenant isolation, roles, clear 4xx for bad input, decisions and audit over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from jaga.api import create_api_key, create_app
+from jaga.policy import Policy
+from tests.ledger.ledger_fixtures import new_tenant, sessions_for
+
+EMAIL = {"identities": [{"kind": "email", "value": "Dewi@Example.com"}]}
+
+
+@pytest.fixture
+def client(sqlite_engine: Engine, policy: Policy) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_engine, policy), raise_server_exceptions=False) as c:
+        yield c
+
+
+def key_for(engine: Engine, role: str, tenant: int | None = None) -> tuple[int, dict[str, str]]:
+    tenant = tenant or new_tenant(engine)
+    with sessions_for(engine)() as s:
+        raw = create_api_key(s, tenant, role)
+    return tenant, {"Authorization": f"Bearer {raw}"}
+
+
+def test_consent_state_history_decide(client: TestClient, sqlite_engine: Engine) -> None:
+    _, h = key_for(sqlite_engine, "operator")
+    given = client.post(
+        "/v1/ledger/events",
+        headers=h,
+        json={
+            "subject": EMAIL,
+            "kind": "consent_given",
+            "purpose": "newsletter",
+            "at": "2024-01-01T00:00:00Z",
+            "form": "explicit",
+            "ip": "203.0.113.9",
+        },
+    )
+    assert given.status_code == 201, given.text
+    key = given.json()["subject"]
+    client.post(
+        "/v1/ledger/events",
+        headers=h,
+        json={
+            "subject": {"key": key},
+            "kind": "consent_withdrawn",
+            "purpose": "newsletter",
+            "at": "2024-02-01T00:00:00Z",
+        },
+    )
+    state = client.get(f"/v1/subjects/{key}/state", headers=h, params={"at": "2024-01-15T00:00:00Z"})
+    assert state.json()["state"]["purposes"]["newsletter"]["consent"] is True
+    history = client.get(f"/v1/subjects/{key}/history", headers=h).json()["events"]
+    assert [e["kind"] for e in history] == ["consent_given", "consent_withdrawn"]
+    assert "203.0.113.9" not in str(history) and "dewi" not in str(history).lower()
+    question = {"purpose": "newsletter", "categories": ["user.contact.email"]}
+    past = client.post("/v1/decide", headers=h, json={**question, "subject": EMAIL, "at": "2024-01-15T00:00:00Z"})
+    now = client.post("/v1/decide", headers=h, json={**question, "subject": {"key": key}})
+    assert past.json()["allowed"] is True and now.json()["allowed"] is False
+    assert now.json()["reasons"][0]["code"] == "no_consent" and now.json()["citations"]
+    batch = client.post(
+        "/v1/decide/batch", headers=h, json={**question, "subjects": [key, "a" * 64], "at": "2024-01-15T00:00:00Z"}
+    )
+    assert batch.json()["allowed"] == 1 and batch.json()["results"][1]["reasons"] == ["no_consent"]
+    assert client.post("/v1/subjects/resolve", headers=h, json=EMAIL).json()["subject"] == key
+
+
+def test_tenant_isolation(client: TestClient, sqlite_engine: Engine) -> None:
+    _, a = key_for(sqlite_engine, "admin")
+    _, b = key_for(sqlite_engine, "admin")
+    key = client.post(
+        "/v1/ledger/events", headers=a, json={"subject": EMAIL, "kind": "consent_given", "purpose": "newsletter"}
+    ).json()["subject"]
+    assert client.get(f"/v1/subjects/{key}/state", headers=a).status_code == 200
+    for path in (f"/v1/subjects/{key}/state", f"/v1/subjects/{key}/history"):
+        leaked = client.get(path, headers=b)
+        assert leaked.status_code == 404 and "consent" not in leaked.text
+    assert client.post("/v1/subjects/resolve", headers=b, json=EMAIL).status_code == 404
+    decided = client.post(
+        "/v1/decide",
+        headers=b,
+        json={"subject": {"key": key}, "purpose": "newsletter", "categories": ["user.contact.email"]},
+    )
+    assert decided.json()["allowed"] is False  # tenant B's ledger has never heard of this person
+    assert client.get("/v1/audit/verify", headers=b).json()["checked"] == 1  # only its own denial
+    assert client.get("/v1/audit/verify", headers=a).json()["ok"] is True
+
+
+def test_bad_input_is_a_clear_4xx(client: TestClient, sqlite_engine: Engine) -> None:
+    _, h = key_for(sqlite_engine, "operator")
+    cases = [
+        (
+            client.post(
+                "/v1/ledger/events",
+                headers=h,
+                json={"subject": EMAIL, "kind": "consent_given", "purpose": "no_such_purpose"},
+            ),
+            404,
+            "unknown purpose",
+        ),
+        (
+            client.post(
+                "/v1/ledger/events",
+                headers=h,
+                json={"subject": {"identities": [{"kind": "phone", "value": "555"}]}, "kind": "objection"},
+            ),
+            422,
+            "malformed phone",
+        ),
+        (
+            client.post(
+                "/v1/decide", headers=h, json={"subject": EMAIL, "purpose": "nope", "categories": ["user.contact"]}
+            ),
+            404,
+            "unknown purpose",
+        ),
+        (client.get("/v1/audit/verify", headers={"Authorization": "Bearer jaga_nope_x"}), 401, "invalid API key"),
+        (client.get("/v1/audit/verify"), 401, "missing"),
+        (client.get("/v1/audit/verify", headers=h), 403, "may not"),
+        (client.post("/v1/ledger/events", headers=h, json={"subject": EMAIL, "kind": "teleport"}), 422, "kind"),
+        (client.get("/v1/subjects/xyz/state", headers=h), 422, "key"),
+        (
+            client.post(
+                "/v1/ledger/events",
+                headers=h,
+                json={"subject": EMAIL, "kind": "objection", "at": "2024-01-01T00:00:00"},
+            ),
+            422,
+            "timezone",
+        ),
+    ]
+    for response, status, text in cases:
+        assert response.status_code == status, (response.status_code, response.text)
+        assert text.lower() in response.text.lower()
+        assert "555" not in response.text or status != 422 or "phone" not in text
+
+
+def test_unsubscribe_link_and_keys(client: TestClient, sqlite_engine: Engine) -> None:
+    _, admin = key_for(sqlite_engine, "admin")
+    key = client.post(
+        "/v1/ledger/events", headers=admin, json={"subject": EMAIL, "kind": "consent_given", "purpose": "newsletter"}
+    ).json()["subject"]
+    link = client.post(
+        "/v1/ledger/unsubscribe-links", headers=admin, json={"subject": {"key": key}, "purpose": "newsletter"}
+    ).json()
+    assert client.post(link["path"]).status_code == 200
+    state = client.get(f"/v1/subjects/{key}/state", headers=admin).json()["state"]
+    assert state["purposes"]["newsletter"]["consent"] is False
+    assert client.post(link["path"] + "x").status_code == 403
+    made = client.post("/v1/apikeys", headers=admin, json={"role": "service"})
+    service = {"Authorization": f"Bearer {made.json()['key']}"}
+    assert client.get(f"/v1/subjects/{key}/state", headers=service).status_code == 403
+    assert client.get("/docs").status_code == 200 and "/v1/decide" in client.get("/openapi.json").text

@@ -1,0 +1,150 @@
+"""The column classifier and discover_database on SQLite, PostgreSQL and CSV files."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from bench.data.corpus import TABLES, table_rows
+from jaga.discover import _model as m
+from jaga.discover import classify_column, discover_database, undeclared, write_fides
+from jaga.discover._columns import name_rule
+from jaga.errors import JagaError
+
+ROWS = 200
+EXPECTED = {(t, c): cat for t, spec in TABLES.items() for c, (cat, _) in spec.items()}
+
+
+def _fill(engine: sa.Engine, schema: str | None = None) -> None:
+    meta = sa.MetaData(schema=schema)
+    for table in TABLES:
+        names, rows = table_rows(table, ROWS)
+        cols = [sa.Column(n, sa.BigInteger if n in ("id", "gaji") else sa.Text) for n in names]
+        t = sa.Table(table, meta, *cols)
+        meta.create_all(engine, tables=[t])
+        with engine.begin() as conn:
+            conn.execute(t.insert(), [dict(zip(names, r, strict=True)) for r in rows])
+
+
+def _check(proposal_columns: dict[tuple[str, str], str | None]) -> None:
+    assert proposal_columns == EXPECTED
+
+
+@pytest.fixture(scope="module")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("db") / "toko.db"
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    _fill(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [("no_ktp", m.NIK), ("NIK", m.NIK), ("noHp", m.PHONE), ("tgl_lahir", m.DOB), ("npwp", m.NPWP),
+     ("gaji", m.SALARY), ("alamat", m.ADDRESS), ("nama", m.NAME), ("email", m.EMAIL), ("telp", m.PHONE),
+     ("no_rekening", m.BANK), ("bpjs", m.BPJS_KES), ("dob", m.DOB), ("salary", m.SALARY),
+     ("customer_name", m.NAME), ("nama_produk", None), ("product_name", None), ("order_id", None)],
+)  # fmt: skip
+def test_name_rules(name: str, category: str | None) -> None:
+    assert name_rule(name)[0] == category
+
+
+def test_values_override_a_misleading_name() -> None:
+    employee_numbers = [f"EMP{i:05d}" for i in range(100)]
+    assert classify_column("nik", employee_numbers).category is None
+    phones = [f"0812{i:08d}" for i in range(100)]
+    assert classify_column("kontak_darurat", phones).category == m.PHONE
+
+
+def test_sqlite_fixture_schema_is_labelled(sqlite_url: str, tmp_path: Path) -> None:
+    proposal = discover_database(sqlite_url, sample=150)
+    _check({(c.table, c.column): c.category for c in proposal.columns})
+    out = tmp_path / "map.yml"
+    write_fides(proposal, out)
+    doc = yaml.safe_load(out.read_text())
+    dataset = doc["dataset"][0]
+    assert dataset["fides_key"] == "toko"
+    fields = {f["name"]: f for c in dataset["collections"] for f in c["fields"]}
+    assert fields["no_ktp"]["data_categories"] == [m.NIK]
+    assert "confidence" in fields["no_ktp"]["description"]
+    assert fields["no_pesanan"]["data_categories"] == []
+    try:
+        from jaga.datamap.loader import parse_datamap
+    except ImportError:  # the data-map module is developed separately
+        return
+    parse_datamap(out.read_text(), str(out))
+
+
+def test_undeclared_report(sqlite_url: str, tmp_path: Path) -> None:
+    existing = tmp_path / "existing.yml"
+    existing.write_text(yaml.safe_dump({"dataset": [{"fides_key": "toko", "collections": [
+        {"name": "pelanggan", "fields": [{"name": "email", "data_categories": ["user.contact"]},
+                                         {"name": "no_ktp", "data_categories": ["user.government_id.nik"]}]},
+    ]}]}))  # fmt: skip
+    missing = {(c.table, c.column) for c in undeclared(discover_database(sqlite_url, sample=100), existing)}
+    assert ("pelanggan", "email") not in missing and ("pelanggan", "no_ktp") not in missing
+    assert ("pelanggan", "no_hp") in missing and ("karyawan", "npwp") in missing
+    assert ("pelanggan", "no_pesanan") not in missing
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[tuple[str, str]]:
+    schema = f"jaga_discover_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(pg_server)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        _fill(engine, schema)
+        yield pg_server, schema
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_discover_writes_fides_yaml(pg_url: tuple[str, str], tmp_path: Path) -> None:
+    url, schema = pg_url
+    proposal = discover_database(url, sample=120, schema=schema)
+    _check({(c.table, c.column): c.category for c in proposal.columns})
+    text = write_fides(proposal, tmp_path / "pg.yml")
+    assert yaml.safe_load(text)["dataset"][0]["collections"]
+
+
+def test_csv_and_progress(tmp_path: Path) -> None:
+    names, rows = table_rows("pelanggan", 80)
+    (tmp_path / "pelanggan.csv").write_text(
+        "\n".join([",".join(names)] + [",".join(f'"{v}"' for v in r) for r in rows]), encoding="utf-8"
+    )
+    seen: list[tuple[str, int]] = []
+    proposal = discover_database(str(tmp_path), progress=lambda t, done, total: seen.append((t, done)))
+    got = {c.column: c.category for c in proposal.columns}
+    assert got["no_ktp"] == m.NIK and got["email"] == m.EMAIL and got["no_pesanan"] is None
+    assert seen[0] == ("pelanggan", 0) and seen[-1] == ("pelanggan", 80)
+
+
+def test_user_errors(tmp_path: Path, sqlite_url: str) -> None:
+    binary = tmp_path / "blob.csv"
+    binary.write_bytes(b"\x89PNG\x00\x01\x02")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("nama\nJos\xe9\n".encode("latin-1"))
+    cases = [
+        lambda: discover_database(str(binary)),
+        lambda: discover_database(str(latin)),
+        lambda: discover_database(str(latin), encoding="no-such-codec"),
+        lambda: discover_database(sqlite_url, tables=["tidak_ada"]),
+        lambda: discover_database("postgresql+psycopg://nobody:secret@127.0.0.1:1/x"),
+        lambda: discover_database(str(tmp_path / "missing.csv")),
+    ]
+    for case in cases:
+        with pytest.raises(JagaError) as info:
+            case()
+        assert "secret" not in str(info.value)
+    assert discover_database(str(latin), encoding="latin-1").columns[0].column == "nama"

@@ -1,0 +1,136 @@
+"""End to end on real databases: access, erasure with legal holds, rectification, dry run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from examples.sample import DATAMAP, TWINS
+from jaga.actions import read_export
+from jaga.requests import RequestSpec, run_requests
+from jaga.store import make_engine
+from tests.requests.conftest import POLICY, connections, snapshot
+
+
+def _scalar(url: str, sql: str, **params: object) -> object:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        value = conn.execute(text(sql), params).scalar()
+    engine.dispose()
+    return value
+
+
+def _subject_rows(url: str, customer_id: int) -> dict[str, set[int]]:
+    """The subject's rows by hand-written SQL: what every export and erasure must cover."""
+    engine = make_engine(url)
+    q = {
+        "customers": "SELECT id FROM customers WHERE id = :c",
+        "contacts": "SELECT id FROM contacts WHERE customer_id = :c",
+        "orders": "SELECT id FROM orders WHERE customer_id = :c",
+        "invoices": "SELECT i.id FROM invoices i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = :c",
+        "marketing_subscriptions": "SELECT id FROM marketing_subscriptions WHERE customer_id = :c",
+        "support_tickets": "SELECT id FROM support_tickets WHERE customer_id = :c",
+        "web_events": "SELECT id FROM web_events WHERE customer_id = :c",
+    }
+    with engine.connect() as conn:
+        out = {t: {r[0] for r in conn.execute(text(sql), {"c": customer_id})} for t, sql in q.items()}
+    engine.dispose()
+    return out
+
+
+def test_access_export_holds_every_row_of_the_subject_and_nothing_else(company: str, tmp_path: Path) -> None:
+    me, twin = TWINS.customers
+    email = _scalar(company, "SELECT email FROM customers WHERE id = :i", i=me)
+    result = run_requests(
+        [RequestSpec("access", {"email": str(email)})],
+        datamap=DATAMAP,
+        policy=POLICY,
+        connections=connections(company),
+        out_dir=tmp_path / "out",
+    )
+    assert result.status == "done"
+    export = read_export(Path(result.requests[0].result["export"]))
+    data = export["data"]["sample_crm"]
+    expected = _subject_rows(company, me)
+    twin_rows = _subject_rows(company, twin)
+    for table, ids in expected.items():
+        got = {row["id"] for row in data.get(table, [])} if ids else set()
+        if table == "customers":
+            assert [r["full_name"] for r in data["customers"]] == [TWINS.customer_name]
+        assert got == ids, table
+        assert not (got & twin_rows[table]), table
+    assert export["manifest"]["tables"]["sample_crm.customers"] == 1
+    assert set(export["manifest"]["sha256"]) >= {"data.json", "csv/sample_crm.customers.csv"}
+
+
+def test_erasure_leaves_nothing_outside_holds_and_other_subjects_untouched(company: str) -> None:
+    me = TWINS.customers[0]
+    email = str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=me))
+    mine = _subject_rows(company, me)
+    before = snapshot(company)
+    result = run_requests(
+        [RequestSpec("erasure", {"email": email})], datamap=DATAMAP, policy=POLICY, connections=connections(company)
+    )
+    req = result.requests[0]
+    assert req.status == "done" and req.result["verification"]["verified"]
+    after = snapshot(company)
+    kept = {"customers", "orders", "invoices"}  # rows kept: held invoices, and the parents they need
+    for table, rows in before.items():
+        untouched = [r for r in rows if r[0] not in mine.get(table, set())]
+        now = [r for r in after[table] if r[0] not in mine.get(table, set())]
+        assert untouched == now, table
+        if table in mine and table not in kept:
+            assert not {r[0] for r in after[table]} & mine[table], table
+    assert _scalar(company, "SELECT COUNT(*) FROM customers WHERE email = :e", e=email) == 0
+    invoices = [h for h in req.result["held"] if h["table"] == "sample_crm.invoices"]
+    if mine["invoices"]:
+        assert invoices and invoices[0]["rows"] == len(mine["invoices"]) and "UU KUP" in invoices[0]["law"]
+        assert invoices[0]["until"] > "2030"
+    held_invoices = [r for r in after["invoices"] if r[0] in mine["invoices"]]
+    assert held_invoices == [r for r in before["invoices"] if r[0] in mine["invoices"]]
+
+
+def test_employee_erasure_keeps_payroll_and_tax_under_legal_hold(company: str) -> None:
+    me = TWINS.employees[0]
+    nik = str(_scalar(company, "SELECT nik FROM employees WHERE id = :i", i=me))
+    result = run_requests(
+        [RequestSpec("erasure", {"nik": nik})], datamap=DATAMAP, policy=POLICY, connections=connections(company)
+    )
+    req = result.requests[0]
+    assert req.result["verification"]["verified"]
+    held = {h["table"]: h for h in req.result["held"]}
+    assert {"sample_hr.payslips", "sample_hr.tax_filings"} <= set(held)
+    assert (
+        _scalar(company, "SELECT COUNT(*) FROM payslips WHERE employee_id = :i", i=me)
+        == held["sample_hr.payslips"]["rows"]
+    )
+    assert _scalar(company, "SELECT COUNT(*) FROM attendance WHERE employee_id = :i", i=me) == 0
+    assert _scalar(company, "SELECT COUNT(*) FROM employees WHERE nik = :n", n=nik) == 0
+
+
+def test_batch_of_many_erasures_and_dry_run_changes_nothing(company: str) -> None:
+    engine = make_engine(company)
+    with engine.connect() as conn:
+        emails = [r[0] for r in conn.execute(text("SELECT email FROM customers WHERE id > 5 ORDER BY id"))]
+    engine.dispose()
+    specs = [RequestSpec("erasure", {"email": e}) for e in emails[:10]]
+    before = snapshot(company)
+    dry = run_requests(specs, datamap=DATAMAP, policy=POLICY, connections=connections(company), dry_run=True)
+    assert dry.status == "dry-run" and dry.plan_text and "DELETE FROM" in dry.plan_text
+    assert emails[0] not in dry.plan_text  # identities are never printed
+    assert snapshot(company) == before
+    result = run_requests(specs, datamap=DATAMAP, policy=POLICY, connections=connections(company))
+    assert all(r.result["verification"]["verified"] for r in result.requests)
+
+
+def test_rectification_updates_named_fields_and_validates(company: str) -> None:
+    me = TWINS.customers[1]
+    email = str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=me))
+    run_requests(
+        [RequestSpec("rectification", {"email": email}, changes={"customers.city": "Bandung"})],
+        datamap=DATAMAP,
+        policy=POLICY,
+        connections=connections(company),
+    )
+    assert _scalar(company, "SELECT city FROM customers WHERE id = :i", i=me) == "Bandung"
