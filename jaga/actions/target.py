@@ -6,11 +6,13 @@ never the other way round).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import MetaData, Table, tuple_
+from sqlalchemy import Connection, MetaData, Table, any_, bindparam, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,6 +25,35 @@ from jaga.policy import Duration
 Mode = Literal["read", "delete", "update", "hold"]
 Key = tuple[Any, ...]
 CHUNK = 500
+"""Keys per statement where each key is its own bound parameter (``IN (...)`` lists)."""
+ARRAY_CHUNK = 10_000
+"""Keys per statement on PostgreSQL, where a whole chunk is one array parameter."""
+
+_PG_FINGERPRINT = text(
+    """
+    SELECT c.relname, c.oid::bigint, c.xmin::text,
+           (SELECT string_agg(a.xmin::text, ',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid),
+           (SELECT string_agg(i.xmin::text, ',' ORDER BY i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid),
+           (SELECT string_agg(k.xmin::text, ',' ORDER BY k.oid) FROM pg_constraint k WHERE k.conrelid = c.oid)
+    FROM pg_class c
+    WHERE c.relname = ANY(:names) AND c.relnamespace = current_schema()::regnamespace
+    ORDER BY c.relname
+    """
+)
+_reflected: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[Any, ...], dict[str, Table]]] = {}
+_reflected_lock = threading.Lock()
+
+
+def _schema_mark(conn: Connection, names: Sequence[str]) -> tuple[Any, ...] | None:
+    """A value that changes whenever the definition of one of these tables changes, read with one cheap
+    catalogue query: PostgreSQL's row versions of the tables' catalogue entries (columns, indexes,
+    constraints; a re-created table has a new oid), SQLite's ``schema_version``. ``None`` where there is
+    no such value (MariaDB/MySQL): those databases are reflected on every run."""
+    if conn.dialect.name == "postgresql":
+        return tuple(tuple(row) for row in conn.execute(_PG_FINGERPRINT, {"names": list(names)}))
+    if conn.dialect.name == "sqlite":
+        return (conn.exec_driver_sql("PRAGMA schema_version").scalar(),)
+    return None
 
 
 @dataclass(frozen=True)
@@ -72,8 +103,11 @@ class Schema:
         self.datamap = datamap
         self.conns = conns
         self._tables: dict[Node, Table] = {}
+        self._reflected: set[str] = set()
 
     def table(self, node: Node) -> Table:
+        if node not in self._tables:
+            self._reflect_dataset(node[0])
         if node not in self._tables:
             coll = self.collection(node)
             try:
@@ -97,6 +131,43 @@ class Schema:
                 )
         return self._tables[node]
 
+    def _reflect_dataset(self, dataset: str) -> None:
+        """Reflect every mapped table of a dataset in one go, and reuse that reflection in later batches
+        of this process while the tables' definitions are unchanged (:func:`_schema_mark`).
+
+        Reflection reads the catalogue with several queries and took 0.2-0.4 s per batch on PostgreSQL,
+        more than the erasures of a thousand people; checking that nothing changed is one query. Any
+        problem (a missing table) is left to the per-table path, which names it."""
+        if dataset in self._reflected:
+            return
+        self._reflected.add(dataset)
+        ds = self.datamap.dataset(dataset)
+        if ds is None:
+            return
+        names = sorted(c.name for c in ds.collections)
+        engine = self.conns.engine(dataset)
+        key = (engine.url.render_as_string(hide_password=True), dataset, tuple(names))
+        try:
+            with engine.connect() as conn:
+                mark = _schema_mark(conn, names)
+                with _reflected_lock:
+                    cached = _reflected.get(key)
+                if mark is not None and cached is not None and cached[0] == mark:
+                    tables = cached[1]
+                else:
+                    metadata = MetaData()
+                    metadata.reflect(bind=conn, only=names, views=True)
+                    tables = {n: metadata.tables[n] for n in names}
+                    if mark is not None:
+                        with _reflected_lock:
+                            _reflected[key] = (mark, tables)
+        except SQLAlchemyError:
+            return
+        for coll in ds.collections:
+            table = tables.get(coll.name)
+            if table is not None and all(f.name in table.c for f in coll.fields):
+                self._tables[(dataset, coll.name)] = table
+
     def collection(self, node: Node) -> Collection:
         ds = self.datamap.dataset(node[0])
         coll = ds.collection(node[1]) if ds else None
@@ -118,18 +189,51 @@ class Schema:
         return reflected
 
     def key_clause(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
-        """``pk IN (...)`` for one chunk of keys (a row-value IN for composite keys)."""
+        """``pk IN (...)`` for one chunk of keys (a row-value IN for composite keys); portable SQL that
+        renders the same on every database, for callers that print or compile it themselves."""
         table = self.table(node)
         cols = [table.c[name] for name in self.pk(node)]
         if len(cols) == 1:
             return cols[0].in_([k[0] for k in keys])
         return tuple_(*cols).in_(keys)
 
+    def arrays(self, node: Node) -> bool:
+        """Whether ``node``'s database takes a list of keys as one array parameter (PostgreSQL)."""
+        return self.conns.engine(node[0]).dialect.name == "postgresql"
+
+    def chunk_size(self, node: Node) -> int:
+        return ARRAY_CHUNK if self.arrays(node) else CHUNK
+
+    def where_in(self, node: Node, column: str, values: Sequence[Any]) -> ColumnElement[bool]:
+        """``column`` equal to one of ``values``, the fastest way the database offers.
+
+        On PostgreSQL this is ``column = ANY(:array)``: one bound parameter whatever the chunk size, so
+        the statement text never changes (SQLAlchemy's compiled cache and the server's prepared plan
+        are reused) and ten thousand keys cost no more parsing than one. Elsewhere ``IN (...)``.
+        """
+        col = self.table(node).c[column]
+        if self.arrays(node):
+            return col == any_(bindparam(None, list(values), type_=ARRAY(col.type)))
+        return col.in_(list(values))
+
+    def where_keys(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
+        """:meth:`where_in` for primary keys (composite keys fall back to a row-value ``IN``)."""
+        pk = self.pk(node)
+        if len(pk) == 1:
+            return self.where_in(node, pk[0], [k[0] for k in keys])
+        return self.key_clause(node, keys)
+
+
+def _order(v: Any) -> Any:
+    return tuple((str(type(x)), x) for x in v) if isinstance(v, tuple) else (str(type(v)), v)
+
 
 def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     """Items sorted (key order keeps lock order stable and index access sequential) in fixed-size chunks."""
-    ordered = sorted(
-        items, key=lambda v: tuple((str(type(x)), x) for x in v) if isinstance(v, tuple) else (str(type(v)), v)
-    )
+    ordered = list(items)
+    try:
+        ordered.sort()  # keys of one column share one type: the plain sort is the fast path
+    except TypeError:
+        ordered.sort(key=_order)  # mixed types (e.g. None beside values): order by type name first
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from jaga.store.base import utcnow
@@ -48,10 +48,7 @@ def append(
     ``payload`` must hold no raw personal data: identities appear only as their HMAC keys.
     """
     at = at or utcnow()
-    head = session.scalar(select(AuditHead).where(AuditHead.tenant_id == tenant_id).with_for_update())
-    if head is None:
-        head = AuditHead(tenant_id=tenant_id, seq=0, hash=GENESIS)
-        session.add(head)
+    head = _locked_head(session, tenant_id)
     text = canonical(payload)
     seq = head.seq + 1
     digest = _entry_hash(head.hash, seq, at, kind, actor, text)
@@ -62,6 +59,57 @@ def append(
     head.seq, head.hash = seq, digest
     session.flush()
     return entry
+
+
+def _locked_head(session: Session, tenant_id: int) -> AuditHead:
+    """The tenant's head row, locked until the caller's transaction ends (created on first use)."""
+    head = session.scalar(select(AuditHead).where(AuditHead.tenant_id == tenant_id).with_for_update())
+    if head is None:
+        head = AuditHead(tenant_id=tenant_id, seq=0, hash=GENESIS)
+        session.add(head)
+    return head
+
+
+def append_many(
+    session: Session,
+    tenant_id: int,
+    items: Iterable[tuple[str, Mapping[str, Any]]],
+    *,
+    actor: str = "system",
+    at: datetime | None = None,
+) -> int:
+    """Add many ``(kind, payload)`` entries to the tenant's chain in the caller's transaction.
+
+    The same chain as calling :func:`append` for each item, but the head is locked and updated once
+    and the rows go in with one multi-row INSERT, so a batch of a thousand requests costs a few
+    statements instead of a thousand round trips. Returns how many entries were added.
+    """
+    at = at or utcnow()
+    head = _locked_head(session, tenant_id)
+    seq, prev = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for kind, payload in items:
+        seq += 1
+        text = canonical(payload)
+        digest = _entry_hash(prev, seq, at, kind, actor, text)
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "seq": seq,
+                "at": at,
+                "kind": kind,
+                "actor": actor,
+                "payload": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    if rows:
+        session.execute(insert(cast(Table, AuditEntry.__table__)), rows)  # Core: no per-row ORM work
+        head.seq, head.hash = seq, prev
+        session.flush()
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ from jaga.cli import incidents as incidents_cli
 from jaga.cli import ledger as ledger_cli
 from jaga.cli import notices as notices_cli
 from jaga.cli import requests as requests_cli
+from jaga.cli import retention as retention_cli
 from jaga.cli import serve as serve_cli
+from jaga.cli import staff as staff_cli
 from jaga.cli import store
+from jaga.cli import up as up_cli
 from jaga.cli._base import JagaGroup, console
 from jaga.cli.check import check
 from jaga.cli.reference import regimes_app, taxonomy_app
@@ -44,10 +47,13 @@ app.add_typer(dsr_cli.app, name="dsr")
 app.add_typer(requests_cli.app, name="requests")
 app.add_typer(notices_cli.app, name="notice")
 app.add_typer(incidents_cli.app, name="incident")
+app.add_typer(retention_cli.app, name="retention")
 # audit and serving
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(serve_cli.apikey_app, name="apikey")
+app.add_typer(staff_cli.app, name="staff")
 app.command("serve")(serve_cli.serve)
+app.command("up")(up_cli.up)
 
 
 @app.command("version")

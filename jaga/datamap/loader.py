@@ -11,7 +11,8 @@ Format (a superset of Fides' dataset files; everything under ``jaga:`` is option
       - fides_key: shop
         collections:
           - name: customers
-            jaga: {erase: update, legal_hold: tax_records, hold_from: created_at, restrict_column: restricted}
+            jaga: {erase: update, legal_hold: tax_records, hold_from: created_at, restrict_column: restricted,
+                   retention_trigger: {collection: created_at, account_closure: closed_at}}
             fields:
               - name: email
                 data_categories: [user.contact.email]
@@ -34,7 +35,7 @@ from typing import Any
 
 from jaga.datamap.model import Collection, DataMap, Dataset, Direction, Field, Reference, Strategy
 from jaga.errors import JagaError
-from jaga.policy import Taxonomy, default_taxonomy
+from jaga.policy import Taxonomy, Trigger, default_taxonomy
 from jaga.policy.yamlsource import Positions, Problem, ProblemsError, compose, suggest
 
 PathKey = tuple[str | int, ...]
@@ -133,15 +134,39 @@ class _Reader:
         ]
         if erase is None and any(f.strategy not in (None, Strategy.keep) for f in fields if f.personal):
             erase = "update"  # a field says how to erase it in place: the row is meant to stay
+        triggers = self.triggers(ext.get("retention_trigger"), (*path, "jaga", "retention_trigger"))
         return Collection(
             name,
             tuple(fields),
             self.pos.at(path),
             erase,
             ext.get("legal_hold"),
-            ext.get("hold_from") or ext.get("retention_trigger"),
+            ext.get("hold_from") or dict(triggers).get("*") or dict(triggers).get("collection"),
             ext.get("restrict_column"),
+            triggers,
         )
+
+    def triggers(self, raw: Any, path: PathKey) -> tuple[tuple[str, str], ...]:
+        """``retention_trigger: col`` (one column for every trigger) or ``{trigger: col, ...}``."""
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            return (("*", raw),)
+        allowed = {t.value for t in Trigger}
+        out = []
+        for key, column in self.mapping(raw, path, "retention_trigger").items():
+            if key not in allowed:
+                self.problem(
+                    (*path, key),
+                    f"unknown retention trigger {key!r}",
+                    suggest(str(key), allowed) + f"use one of: {', '.join(sorted(allowed))}",
+                    key=True,
+                )
+            elif not isinstance(column, str):
+                self.problem((*path, key), "a retention trigger names one column", "write trigger: column_name")
+            else:
+                out.append((str(key), column))
+        return tuple(out)
 
     def field(self, raw: Any, path: PathKey, dataset: str, collection: str) -> Field | None:
         data = self.mapping(raw, path, "a field")
@@ -253,7 +278,7 @@ def _check_links(datamap: DataMap) -> list[Problem]:
                             + f"declare the field under {ref.collection!r} or fix the name",
                         )
                     )
-        for name in (coll.hold_from, coll.restrict_column):
+        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger)):
             if name and coll.field(name) is None:
                 problems.append(
                     Problem(

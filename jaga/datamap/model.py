@@ -71,9 +71,16 @@ class Collection:
     legal_hold: str | None = None
     hold_from: str | None = None
     restrict_column: str | None = None
+    # (trigger, column) pairs: the column a retention clock runs from; trigger "*" serves every trigger
+    retention_trigger: tuple[tuple[str, str], ...] = ()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def trigger_column(self, trigger: str) -> str | None:
+        """The column recording ``trigger`` (a policy ``Trigger`` value) for this table, if the map names one."""
+        named = dict(self.retention_trigger)
+        return named.get(trigger) or named.get("*")
 
     @property
     def primary_key(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@
 a "no" with the policy path and the article (UU PDP / GDPR).
 """
 
+from jaga.decide.cache import StateCache
 from jaga.decide.point import AuditMode, BatchResult, DecisionPoint, SessionFactory
 from jaga.decide.rules import Decision, Operation, Plan, Reason, evaluate, plan
 
@@ -17,6 +18,7 @@ __all__ = [
     "Plan",
     "Reason",
     "SessionFactory",
+    "StateCache",
     "evaluate",
     "plan",
 ]

@@ -9,13 +9,13 @@ unless the cached state is known to be unchanged since then.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from jaga import audit
@@ -96,13 +96,31 @@ class RecordedEvent:
 # ---------------------------------------------------------------- subjects and identities
 
 
+_IN_CHUNK = 1000
+"""Values per ``IN (...)`` list: well under every supported database's bound-parameter limit."""
+
+
+def _in_chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    items = list(dict.fromkeys(values))
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
+
+
 def _by_hash(session: Session, tenant_id: int, hashes: Iterable[str]) -> dict[str, int]:
-    rows = session.execute(
-        select(LedgerIdentity.hash, LedgerIdentity.subject_id).where(
-            LedgerIdentity.tenant_id == tenant_id, LedgerIdentity.hash.in_(list(hashes))
+    return {h: sid for h, (sid, _) in _owners(session, tenant_id, hashes).items()}
+
+
+def _owners(session: Session, tenant_id: int, hashes: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """Identity hash -> (subject id, subject key) for the hashes the ledger knows."""
+    out: dict[str, tuple[int, str]] = {}
+    for part in _in_chunks(hashes):
+        rows = session.execute(
+            select(LedgerIdentity.hash, LedgerSubject.id, LedgerSubject.key)
+            .join(LedgerSubject, LedgerSubject.id == LedgerIdentity.subject_id)
+            .where(LedgerIdentity.tenant_id == tenant_id, LedgerIdentity.hash.in_(part))
         )
-    )
-    return {h: sid for h, sid in rows}
+        out.update({h: (sid, key) for h, sid, key in rows})
+    return out
 
 
 def _add_identity(session: Session, tenant_id: int, subject_id: int, identity: Identity, digest: str) -> None:
@@ -117,27 +135,70 @@ def identify(session: Session, tenant_id: int, identities: Sequence[Identity], *
     """
     if not identities:
         raise JagaError("no identity given", hint="give at least one of email, phone, nik, customer_id")
-    hashes = [identity_hash(tenant_id, i) for i in identities]
-    known = _by_hash(session, tenant_id, hashes)
-    owners = set(known.values())
-    if len(owners) > 1:
-        raise JagaError(
-            "these identities belong to different subjects", hint="link them one by one to the subject they belong to"
+    found = _identify_many(session, tenant_id, [identities], create=create)[0]
+    if isinstance(found, JagaError):
+        raise found
+    return found[1]
+
+
+def _identify_many(
+    session: Session, tenant_id: int, people: Sequence[Sequence[Identity]], *, create: bool
+) -> list[tuple[int, str] | JagaError]:
+    """:func:`identify` for many people at once, in order, with a few statements per thousand.
+
+    Each entry is ``(subject id, key)`` or the error :func:`identify` would raise for it. People later in
+    the list see the subjects and identities registered for earlier ones, exactly as sequential calls.
+    """
+    hashes = [[identity_hash(tenant_id, i) for i in ids] for ids in people]
+    known = _owners(session, tenant_id, (h for hs in hashes for h in hs))
+    owner = {h: key for h, (_, key) in known.items()}  # hash -> subject key, including subjects made here
+    ids = {key: sid for sid, key in known.values()}
+    made: list[str] = []
+    links: list[tuple[str, Identity, str]] = []
+    picked: list[str | JagaError] = []
+    for identities, digests in zip(people, hashes, strict=True):
+        owners = {owner[h] for h in digests if h in owner}
+        if len(owners) > 1:
+            picked.append(
+                JagaError(
+                    "these identities belong to different subjects",
+                    hint="link them one by one to the subject they belong to",
+                )
+            )
+            continue
+        if owners:
+            who = owners.pop()
+        elif create and digests:
+            who = digests[0]
+            made.append(who)
+        else:
+            picked.append(NotFoundError("no subject with this identity", hint="record an event for it first"))
+            continue
+        for identity, digest in zip(identities, digests, strict=True):
+            if digest not in owner:
+                owner[digest] = who
+                links.append((who, identity, digest))
+        picked.append(who)
+    if made:
+        session.execute(
+            insert(cast(Table, LedgerSubject.__table__)), [{"tenant_id": tenant_id, "key": key} for key in made]
         )
-    if owners:
-        subject = session.get(LedgerSubject, owners.pop())
-        assert subject is not None
-    elif create:
-        subject = LedgerSubject(tenant_id=tenant_id, key=hashes[0])
-        session.add(subject)
-        session.flush()
-    else:
-        raise NotFoundError("no subject with this identity", hint="record an event for it first")
-    for identity, digest in zip(identities, hashes, strict=True):
-        if digest not in known:
-            _add_identity(session, tenant_id, subject.id, identity, digest)
-    session.flush()
-    return subject.key
+        for part in _in_chunks(made):
+            rows = session.execute(
+                select(LedgerSubject.id, LedgerSubject.key).where(
+                    LedgerSubject.tenant_id == tenant_id, LedgerSubject.key.in_(part)
+                )
+            )
+            ids.update({key: sid for sid, key in rows})
+    if links:
+        session.execute(
+            insert(cast(Table, LedgerIdentity.__table__)),
+            [
+                {"tenant_id": tenant_id, "subject_id": ids[who], "kind": identity.kind.value, "hash": digest}
+                for who, identity, digest in links
+            ],
+        )
+    return [p if isinstance(p, JagaError) else (ids[p], p) for p in picked]
 
 
 def _subject(session: Session, tenant_id: int, ref: SubjectRef, *, create: bool = False) -> LedgerSubject:
@@ -204,31 +265,41 @@ def _is_guardian(session: Session, child_id: int, guardian_key: str, tenant_id: 
 
 
 def _load_current(session: Session, subject_id: int) -> SubjectState:
-    row = session.get(LedgerState, subject_id)
-    state = SubjectState()
-    if row is not None:
-        state = SubjectState(
-            marketing_objected=row.marketing_objected,
-            gpc=row.gpc,
-            restricted=row.restricted,
-            restriction_reason=row.restriction_reason,
-            do_not_contact={c for c in row.do_not_contact.split(",") if c},
-            is_child=row.is_child,
-            erased_at=row.erased_at,
-            last_at=row.last_at,
-            last_event_id=row.last_event_id,
-        )
-    for p in session.scalars(select(LedgerPurposeState).where(LedgerPurposeState.subject_id == subject_id)):
-        state.purposes[p.purpose] = PurposeState(
-            consent=p.consent,
-            explicit=p.explicit,
-            consent_at=p.consent_at,
-            notice_version=p.notice_version,
-            withdrawn_at=p.withdrawn_at,
-            objected=p.objected,
-            parental_consent=p.parental_consent,
-        )
-    return state
+    return _load_current_many(session, [subject_id])[subject_id]
+
+
+def _load_current_many(session: Session, subject_ids: Iterable[int]) -> dict[int, SubjectState]:
+    """The materialised state of each subject (an empty state for one without), one query per chunk.
+
+    Reads plain rows rather than ORM objects, so a state saved earlier in this transaction with Core
+    statements is never shadowed by a stale object in the session's identity map.
+    """
+    states: dict[int, SubjectState] = {sid: SubjectState() for sid in subject_ids}
+    st, ps = LedgerState.__table__, LedgerPurposeState.__table__
+    for part in _in_chunks(states):
+        for row in session.execute(select(st).where(st.c.subject_id.in_(part))).mappings():
+            states[row["subject_id"]] = SubjectState(
+                marketing_objected=row["marketing_objected"],
+                gpc=row["gpc"],
+                restricted=row["restricted"],
+                restriction_reason=row["restriction_reason"],
+                do_not_contact={c for c in row["do_not_contact"].split(",") if c},
+                is_child=row["is_child"],
+                erased_at=row["erased_at"],
+                last_at=row["last_at"],
+                last_event_id=row["last_event_id"],
+            )
+        for p in session.execute(select(ps).where(ps.c.subject_id.in_(part))).mappings():
+            states[p["subject_id"]].purposes[p["purpose"]] = PurposeState(
+                consent=p["consent"],
+                explicit=p["explicit"],
+                consent_at=p["consent_at"],
+                notice_version=p["notice_version"],
+                withdrawn_at=p["withdrawn_at"],
+                objected=p["objected"],
+                parental_consent=p["parental_consent"],
+            )
+    return states
 
 
 def _state_row(tenant_id: int, subject_id: int, state: SubjectState) -> dict[str, Any]:
@@ -266,11 +337,30 @@ def _purpose_rows(tenant_id: int, subject_id: int, state: SubjectState) -> list[
 
 
 def _save(session: Session, tenant_id: int, subject_id: int, state: SubjectState) -> None:
-    session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.subject_id == subject_id))
-    session.execute(delete(LedgerState).where(LedgerState.subject_id == subject_id))
-    session.execute(insert(LedgerState), [_state_row(tenant_id, subject_id, state)])
-    if state.purposes:
-        session.execute(insert(LedgerPurposeState), _purpose_rows(tenant_id, subject_id, state))
+    _save_many(session, tenant_id, {subject_id: state})
+
+
+def _save_many(session: Session, tenant_id: int, states: Mapping[int, SubjectState]) -> None:
+    """Replace the materialised state of these subjects: deletes per chunk, then multi-row inserts."""
+    for part in _in_chunks(states):
+        session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.subject_id.in_(part)))
+        session.execute(delete(LedgerState).where(LedgerState.subject_id.in_(part)))
+    if states:
+        session.execute(
+            insert(cast(Table, LedgerState.__table__)), [_state_row(tenant_id, sid, st) for sid, st in states.items()]
+        )
+    purposes = [row for sid, st in states.items() for row in _purpose_rows(tenant_id, sid, st)]
+    if purposes:
+        session.execute(insert(cast(Table, LedgerPurposeState.__table__)), purposes)
+
+
+def _advance(session: Session, subject_id: int, state: SubjectState, event: EventRecord) -> SubjectState:
+    """The state after a newly stored event: applied in place, or re-folded when it arrived out of
+    time order (the cheap path would apply it after later events)."""
+    if state.last_at is None or event.at >= state.last_at:
+        apply(state, event)
+        return state
+    return fold(_events(session, subject_id))
 
 
 def _record_of(event: LedgerEvent) -> EventRecord:
@@ -347,22 +437,28 @@ def record(
     )
     session.add(row)
     session.flush()
-    state = _load_current(session, target.id)
-    if state.last_at is None or at >= state.last_at:
-        apply(state, _record_of(row))
-    else:  # arrived out of order: the cheap path would apply it after later events
-        state = fold(_events(session, target.id))
+    state = _advance(session, target.id, _load_current(session, target.id), _record_of(row))
     _save(session, tenant_id, target.id, state)
-    payload = {
-        "subject": target.key,
-        "event": row.id,
+    audit.append(
+        session,
+        tenant_id,
+        f"ledger.{event.kind.value}",
+        _audit_payload(target.key, row.id, event, at, data),
+        actor=actor,
+    )
+    return RecordedEvent(row.id, target.key, row.kind, at)
+
+
+def _audit_payload(key: str, event_id: int, event: EventIn, at: datetime, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the audit chain keeps of a ledger event: the subject's key, never an identity."""
+    return {
+        "subject": key,
+        "event": event_id,
         "purpose": event.purpose,
         "channel": event.channel,
         "at": at.isoformat(),
         **{k: v for k, v in data.items() if k in ("notice_version", "form")},
     }
-    audit.append(session, tenant_id, f"ledger.{event.kind.value}", payload, actor=actor)
-    return RecordedEvent(row.id, target.key, row.kind, at)
 
 
 def record_erasure(
@@ -370,6 +466,65 @@ def record_erasure(
 ) -> RecordedEvent:
     """Record that the subject's data was erased (the DSR engine calls this when erasure is done)."""
     return record(session, tenant_id, subject_key, EventIn(kind=EventKind.erasure_done, at=at), actor=actor)
+
+
+def record_erasures(
+    session: Session,
+    tenant_id: int,
+    people: Sequence[Sequence[Identity]],
+    at: datetime | None = None,
+    *,
+    actor: str = "dsr",
+) -> list[str | None]:
+    """Record ``erasure_done`` for many people, each named by their identities (a DSR batch).
+
+    The same rows as :func:`identify` (creating subjects) plus :func:`record_erasure` per person, in
+    order, but with a few statements per thousand people instead of a dozen per person. A person whose
+    identities belong to different subjects is skipped (``None``): a DPO must merge them first.
+    """
+    now = utcnow()
+    at = at or now
+    if at > now + _CLOCK_SKEW:
+        raise JagaError("the event's time is in the future", hint="give the time it took effect, or none")
+    event = EventIn(kind=EventKind.erasure_done, at=at)
+    data = _data(tenant_id, event)
+    found = _identify_many(session, tenant_id, [p for p in people if p], create=True)
+    targets = [f for f in found if not isinstance(f, JagaError)]
+    if not targets:
+        return [None] * len(people)
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "subject_id": sid,
+            "kind": event.kind.value,
+            "purpose": None,
+            "channel": None,
+            "at": at,
+            "recorded_at": now,
+            "actor": actor,
+            "data": json.dumps(data),
+        }
+        for sid, _ in targets
+    ]
+    events = cast(Table, LedgerEvent.__table__)
+    event_ids = list(
+        session.execute(insert(events).returning(events.c.id, sort_by_parameter_order=True), rows).scalars()
+    )
+    states = _load_current_many(session, (sid for sid, _ in targets))
+    for (sid, _), event_id in zip(targets, event_ids, strict=True):
+        states[sid] = _advance(session, sid, states[sid], EventRecord(event_id, event.kind.value, None, None, at, data))
+    _save_many(session, tenant_id, states)
+    audit.append_many(
+        session,
+        tenant_id,
+        [
+            (f"ledger.{event.kind.value}", _audit_payload(key, event_id, event, at, data))
+            for (_, key), event_id in zip(targets, event_ids, strict=True)
+        ],
+        actor=actor,
+    )
+    keys = iter(f[1] if not isinstance(f, JagaError) else None for f in found)
+    return [next(keys) if p else None for p in people]
 
 
 def state_at(session: Session, tenant_id: int, subject: SubjectRef, at: datetime | None = None) -> SubjectState:
@@ -408,7 +563,9 @@ def history(session: Session, tenant_id: int, subject: SubjectRef, limit: int = 
 def rebuild(session: Session, tenant_id: int, batch: int = 20_000) -> int:
     """Recompute the tenant's materialised state from its events; returns the number of subjects.
 
-    Streams events in subject order so memory stays bounded by one subject plus one insert batch.
+    Streams events in subject order so memory stays bounded by one subject plus one insert batch. The
+    audit chain gets a ``ledger.rebuilt`` entry naming no subject, which tells readers that keep states
+    in memory (:class:`jaga.decide.StateCache`) that any subject's state may have changed.
     """
     session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.tenant_id == tenant_id))
     session.execute(delete(LedgerState).where(LedgerState.tenant_id == tenant_id))
@@ -457,4 +614,5 @@ def rebuild(session: Session, tenant_id: int, batch: int = 20_000) -> int:
         finish(current_id, state)
         count += 1
     flush()
+    audit.append(session, tenant_id, "ledger.rebuilt", {"subjects": count})
     return count

@@ -68,7 +68,8 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: Positions) -> li
                 key in cats,
                 (*path, i),
                 f"unknown data category {key!r}",
-                suggest(key, cats) + "use a key from `jaga taxonomy show categories` or add it to custom_categories",
+                (suggest(key, cats) if key not in cats else "")
+                + "use a key from `jaga taxonomy show categories` or add it to custom_categories",
             )
             if key in cats and within_declared:
                 need(
@@ -84,7 +85,8 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: Positions) -> li
             key in subjects,
             ("subjects", i),
             f"unknown data subject {key!r}",
-            suggest(key, subjects) + "use a key from `jaga taxonomy show subjects` or add it to custom_subjects",
+            (suggest(key, subjects) if key not in subjects else "")
+            + "use a key from `jaga taxonomy show subjects` or add it to custom_subjects",
         )
     seen: set[str] = set()
     for i, purpose in enumerate(policy.purposes):
@@ -100,7 +102,8 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: Positions) -> li
             purpose.use in uses,
             (*base, "use"),
             f"unknown data use {purpose.use!r}",
-            suggest(purpose.use, uses) + "use a key from `jaga taxonomy show uses`",
+            (suggest(purpose.use, uses) if purpose.use not in uses else "")
+            + "use a key from `jaga taxonomy show uses`",
         )
         check_categories(purpose.categories, (*base, "categories"), within_declared=True)
         for j, subject in enumerate(purpose.subjects):

@@ -6,23 +6,34 @@ after; each table step runs in one transaction on the company database. After ``
 committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing a hash), so
 nothing is lost, no row is half-erased and nothing that matters happens twice. The traversal is frozen
 in the store (sealed) before the first change, so resume never depends on data already erased.
+
+A batch is set-based end to end, so a thousand requests cost little more than one: the traversal and
+every table step run one statement per table and chunk for all requests together, and the bookkeeping
+(request rows, restrictions, audit entries, ledger events) goes in a few multi-row statements per
+batch. The parsed policy and map, and the reflected tables, are reused by later batches of the same
+process while the files and table definitions are unchanged.
 """
 
 from __future__ import annotations
 
 import base64
+import gc
+import hashlib
+import hmac
 import json
 import os
 import signal
 import uuid
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from jaga import audit
@@ -68,23 +79,23 @@ class BatchOutcome:
 
 
 def _fernet(tenant_id: int) -> Fernet:
+    """The tenant's sealing key; callers make one per batch, not one per request (key derivation costs)."""
     return Fernet(base64.urlsafe_b64encode(tenant_secret(tenant_id, "dsr-seal")))
 
 
-def _seal(tenant_id: int, data: Any) -> str:
-    raw = zlib.compress(json.dumps(data, separators=(",", ":")).encode())
-    return _fernet(tenant_id).encrypt(raw).decode()
+def _seal(fernet: Fernet, data: Any) -> str:
+    """Encrypt ``data`` as JSON; compressed only when large (a frozen plan), since setting up zlib costs
+    more than it saves on one request's identities, sealed a thousand times per batch."""
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return fernet.encrypt(zlib.compress(raw) if len(raw) > 1024 else raw).decode()
 
 
-def _unseal(tenant_id: int, token: str) -> Any:
-    return json.loads(zlib.decompress(_fernet(tenant_id).decrypt(token.encode())))
+def _unseal(fernet: Fernet, token: str) -> Any:
+    raw = fernet.decrypt(token.encode())
+    return json.loads(raw if raw[:1] in (b"{", b"[") else zlib.decompress(raw))  # zlib data starts 0x78
 
 
-def _identity_keys(tenant_id: int, identities: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    import hashlib
-    import hmac
-
-    secret = tenant_secret(tenant_id, "identity")
+def _identity_keys(secret: bytes, identities: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return {
         kind: [hmac.new(secret, f"{kind}:{v}".encode(), hashlib.sha256).hexdigest() for v in values]
         for kind, values in identities.items()
@@ -101,6 +112,57 @@ def _normalised(spec: RequestSpec) -> dict[str, list[str]]:
     return out
 
 
+def _digests(paths: Sequence[str | Path]) -> tuple[str, ...] | None:
+    try:
+        return tuple(hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths)
+    except OSError:
+        return None  # the loaders report the unreadable file with its name
+
+
+def _load(policy_path: str | Path, map_paths: Sequence[str | Path]) -> tuple[Policy, DataMap, str]:
+    pol = load_policy(policy_path)
+    return pol, load_datamap(list(map_paths), taxonomy_for(pol)), policy_digest(pol)
+
+
+@lru_cache(maxsize=8)
+def _parsed(policy_path: str, map_paths: tuple[str, ...], digests: tuple[str, ...]) -> tuple[Policy, DataMap, str]:
+    return _load(policy_path, map_paths)
+
+
+def _config(policy_path: str | Path, map_paths: Sequence[str | Path]) -> tuple[Policy, DataMap, str]:
+    """The policy and data map, parsed once per process for the same file contents.
+
+    Parsing and validating both YAML files takes a few tenths of a second, more than a whole
+    single-request erasure should; a batch used to pay it twice (plan, then runner) and every request
+    again. The cache key is the files' SHA-256, so an edited file is always parsed afresh. Returns the
+    policy, the map and the policy's digest (its version in the store).
+    """
+    paths = [str(policy_path), *(str(p) for p in map_paths)]
+    digests = _digests(paths)
+    if digests is None:
+        return _load(policy_path, map_paths)
+    return _parsed(paths[0], tuple(paths[1:]), digests)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a batch runs.
+
+    A batch holds hundreds of thousands of small long-lived objects (row keys, subject sets, fetched
+    rows), and the collector walks all of them again every few hundred allocations: measured at 7-10%
+    of a 1,000-request erasure, for nothing, since a batch makes no garbage cycles that matter before
+    it ends. Reference counting still frees everything else at once; the collector's previous state is
+    restored afterwards, whatever happens.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _crash(seq: int, phase: str, attempts: int) -> None:
     wanted = os.environ.get(CRASH_ENV, "")
     if attempts == 1 and wanted == f"{seq}:{phase}":
@@ -110,7 +172,17 @@ def _crash(seq: int, phase: str, attempts: int) -> None:
 class _Runner:
     """Drives one batch from its stored state to the end; used for a new run and for resume alike."""
 
-    def __init__(self, batch_id: str, store_url: str | None, connections: Mapping[str, str] | None, actor: str) -> None:
+    def __init__(
+        self,
+        batch_id: str,
+        store_url: str | None,
+        connections: Mapping[str, str] | None,
+        actor: str,
+        submitted: Mapping[int, tuple[str, Any]] | None = None,
+    ) -> None:
+        """``submitted`` (sid -> request id and unsealed data) is given by :func:`run_requests`, which has
+        just sealed the same data: decrypting it back from the store would only cost time. Resume reads
+        the store."""
         self.batch_id = batch_id
         self.store_url = store_url
         self.actor = actor
@@ -122,14 +194,21 @@ class _Runner:
             self.map_paths, self.policy_path = json.loads(batch.map_paths), batch.policy_path
             self.map_digest, self.policy_version = batch.map_digest, batch.policy_version
             self.out_dir = Path(batch.out_dir) if batch.out_dir else get_settings().data_dir / "exports"
-            requests = s.scalars(
-                select(DsrRequest).where(DsrRequest.batch_id == batch_id).order_by(DsrRequest.sid)
-            ).all()
-            self.requests = {r.sid: (r.id, _unseal(r.tenant_id, r.sealed) if r.sealed else None) for r in requests}
+            self.fernet = _fernet(self.tenant_id)
+            if submitted is not None:
+                self.requests = dict(sorted(submitted.items()))
+            else:
+                requests = s.execute(
+                    select(DsrRequest.sid, DsrRequest.id, DsrRequest.sealed)
+                    .where(DsrRequest.batch_id == batch_id)
+                    .order_by(DsrRequest.sid)
+                ).all()
+                self.requests = {
+                    sid: (rid, _unseal(self.fernet, sealed) if sealed else None) for sid, rid, sealed in requests
+                }
             self.plan_sealed = batch.plan_sealed
-        self.policy = load_policy(self.policy_path)
-        self.datamap = load_datamap(self.map_paths, taxonomy_for(self.policy))
-        if self.datamap.digest != self.map_digest or policy_digest(self.policy) != self.policy_version:
+        self.policy, self.datamap, digest = _config(self.policy_path, self.map_paths)
+        if self.datamap.digest != self.map_digest or digest != self.policy_version:
             raise JagaError(
                 "the data map or policy changed since this batch was planned",
                 where=batch_id,
@@ -159,7 +238,7 @@ class _Runner:
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
-                batch.plan_sealed, batch.status = _seal(self.tenant_id, frozen), "planned"
+                batch.plan_sealed, batch.status = _seal(self.fernet, frozen), "planned"
                 for seq, name in enumerate(self.step_names(plan), start=1):
                     s.add(DsrStep(batch_id=self.batch_id, seq=seq, name=name, status="pending", attempts=0))
                 audit.append(
@@ -176,7 +255,7 @@ class _Runner:
                 )
             self.plan_sealed = "stored"
             return plan
-        frozen = _unseal(self.tenant_id, self._sealed_plan())
+        frozen = _unseal(self.fernet, self._sealed_plan())
         rows = {(d, c): {tuple(k): set(s) for k, s in keys} for d, c, keys in frozen["rows"]}
         hits = {(d, c): {tuple(k) for k in keys} for d, c, keys in frozen["hits"]}
         how = {(d, c): set(h) for d, c, h in frozen["how"]}
@@ -202,6 +281,10 @@ class _Runner:
 
     # -- steps --------------------------------------------------------------------------------------
     def run(self) -> BatchOutcome:
+        with _collector_paused():
+            return self._run()
+
+    def _run(self) -> BatchOutcome:
         try:
             plan = self.plan()
             with session_scope(self.store_url) as s:
@@ -293,39 +376,43 @@ class _Runner:
         until = hold_until(self.schema, tp, hold, now) if hold else None
         reason = f"{hold.law} (retention rule {hold.rule}, {hold.duration})" if hold else "restricted on request"
         out: dict[str, Any] = {}
+        rows: list[dict[str, Any]] = []
+        mine = tp.by_subject()
+        for sid, (rid, _) in self.requests.items():
+            keys = sorted([list(k) for k in mine.get(sid, [])])
+            if not keys:
+                continue
+            rows.append(
+                {
+                    "tenant_id": self.tenant_id,
+                    "request_id": rid,
+                    "dataset": tp.dataset,
+                    "collection": tp.collection,
+                    "row_keys": json.dumps(keys, default=str),
+                    "reason": reason,
+                    "until": until,
+                    "created_at": now,
+                }
+            )
+            out[str(sid)] = {
+                "table": tp.name,
+                "rows": len(keys),
+                "law": hold.law if hold else None,
+                "rule": hold.rule if hold else None,
+                "until": until.isoformat() if until else None,
+                "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
+            }
         with session_scope(self.store_url) as s:
-            mine = tp.by_subject()
-            for sid, (rid, _) in self.requests.items():
-                keys = sorted([list(k) for k in mine.get(sid, [])])
-                if not keys:
-                    continue
-                for old in s.scalars(
-                    select(DsrRestriction).where(
-                        DsrRestriction.request_id == rid,
+            for part in _chunked([r["request_id"] for r in rows]):
+                s.execute(
+                    delete(DsrRestriction).where(
+                        DsrRestriction.request_id.in_(part),
                         DsrRestriction.dataset == tp.dataset,
                         DsrRestriction.collection == tp.collection,
                     )
-                ):
-                    s.delete(old)
-                s.add(
-                    DsrRestriction(
-                        tenant_id=self.tenant_id,
-                        request_id=rid,
-                        dataset=tp.dataset,
-                        collection=tp.collection,
-                        row_keys=json.dumps(keys, default=str),
-                        reason=reason,
-                        until=until,
-                    )
                 )
-                out[str(sid)] = {
-                    "table": tp.name,
-                    "rows": len(keys),
-                    "law": hold.law if hold else None,
-                    "rule": hold.rule if hold else None,
-                    "until": until.isoformat() if until else None,
-                    "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
-                }
+            if rows:
+                s.execute(insert(cast(Table, DsrRestriction.__table__)), rows)
         return out
 
     def _allowed(self) -> list[str]:
@@ -363,43 +450,46 @@ class _Runner:
         tables = [
             (t.name, visible_columns(self.schema.collection((t.dataset, t.collection)), allowed)) for t in plan.tables
         ]
+        shown = [(n, c) for n, c in tables if c]
+        version = f"{self.policy.version} ({self.policy_version[:12]})"
         out: dict[str, Any] = {}
-        for sid, (rid, _) in self.requests.items():
-            meta = ExportMeta(
-                rid,
-                utcnow().isoformat(),
-                f"{self.policy.version} ({self.policy_version[:12]})",
-                [(n, c) for n, c in tables if c],
-            )
-            path, counts = package(self.staging, sid, meta, self.out_dir)
-            out[str(sid)] = {"export": str(path), "tables": counts}
+        try:
+            for sid, (rid, _) in self.requests.items():
+                path, counts = package(
+                    self.staging, sid, ExportMeta(rid, utcnow().isoformat(), version, shown), self.out_dir
+                )
+                out[str(sid)] = {"export": str(path), "tables": counts}
+        finally:
+            self.staging.close()
         return out
 
     def _finish(self, plan: Plan, seq: int) -> None:
-        """Write each request's result, the audit entries and the ledger's erasure event, all at once."""
+        """Write each request's result, its audit entry and the ledger's erasure event, all at once: one
+        store transaction and a few multi-row statements for the whole batch (:func:`audit.append_many`,
+        ``ledger.record_erasures``), not a dozen statements per request."""
         results = self._results()
         verify = results.get("verify", {}).get("left", {})
         packaged = results.get("package", {})
         counts = [(t.name, {sid: len(k) for sid, k in t.by_subject().items()}) for t in plan.tables]
-        with session_scope(self.store_url) as s:
-            for sid, (rid, sealed) in self.requests.items():
-                req = s.get(DsrRequest, rid)
-                assert req is not None
-                key = str(sid)
-                tables = {name: per[sid] for name, per in counts if per.get(sid)}
-                held = [r["held"][key] for r in results.values() if key in r.get("held", {})]
-                result: dict[str, Any] = {"kind": self.kind, "tables": tables, "held": held}
-                status = "done"
-                if self.kind == "erasure":
-                    left = verify.get(key, {})
-                    result["verification"] = {"left": left, "verified": not any(left.values())}
-                    status = "done" if not any(left.values()) else "unverified"
-                if key in packaged:
-                    result["export"] = packaged[key]["export"]
-                req.result, req.status, req.finished_at, req.sealed = json.dumps(result), status, utcnow(), None
-                audit.append(
-                    s,
-                    self.tenant_id,
+        now = utcnow()
+        updates: list[dict[str, Any]] = []
+        entries: list[tuple[str, dict[str, Any]]] = []
+        erased: list[Mapping[str, Sequence[str]]] = []
+        for sid, (rid, sealed) in self.requests.items():
+            key = str(sid)
+            tables = {name: per[sid] for name, per in counts if per.get(sid)}
+            held = [r["held"][key] for r in results.values() if key in r.get("held", {})]
+            result: dict[str, Any] = {"kind": self.kind, "tables": tables, "held": held}
+            status = "done"
+            if self.kind == "erasure":
+                left = verify.get(key, {})
+                result["verification"] = {"left": left, "verified": not any(left.values())}
+                status = "done" if not any(left.values()) else "unverified"
+            if key in packaged:
+                result["export"] = packaged[key]["export"]
+            updates.append({"rid": rid, "result": json.dumps(result), "status": status})
+            entries.append(
+                (
                     f"dsr.{self.kind}.completed",
                     {
                         "request": rid,
@@ -409,10 +499,20 @@ class _Runner:
                         "held": [{k: h[k] for k in ("table", "rows", "law", "until")} for h in held],
                         **({"verification": result["verification"]} if "verification" in result else {}),
                     },
-                    actor=self.actor,
                 )
-                if self.kind == "erasure" and status == "done":
-                    _ledger_erasure(s, self.tenant_id, (sealed or {}).get("identities", {}))
+            )
+            if self.kind == "erasure" and status == "done":
+                erased.append((sealed or {}).get("identities", {}))
+        with session_scope(self.store_url) as s:
+            requests = cast(Table, DsrRequest.__table__)
+            s.execute(
+                update(requests)
+                .where(requests.c.id == bindparam("rid"))
+                .values(result=bindparam("result"), status=bindparam("status"), finished_at=now, sealed=None),
+                updates,
+            )
+            audit.append_many(s, self.tenant_id, entries, actor=self.actor, at=now)
+            _ledger_erasures(s, self.tenant_id, erased)
             step = s.scalar(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq == seq))
             batch = s.get(DsrBatch, self.batch_id)
             assert step is not None and batch is not None
@@ -437,28 +537,36 @@ _LEDGER_KINDS = {
 }
 
 
-def _ledger_erasure(session: Session, tenant_id: int, identities: Mapping[str, Sequence[str]]) -> None:
-    """Tell the consent ledger the subject's data is erased (``jaga.ledger.record_erasure``); the
-    ledger keeps only HMACs, so this does not bring back what was erased."""
+def _ledger_erasures(session: Session, tenant_id: int, people: Sequence[Mapping[str, Sequence[str]]]) -> None:
+    """Tell the consent ledger these subjects' data is erased (``jaga.ledger.record_erasures``, one
+    set of statements for the batch); the ledger keeps only HMACs, so this does not bring back what was
+    erased. A person whose identities are split across ledger subjects is skipped by the ledger: a DPO
+    must merge them first."""
     try:
-        from jaga.ledger import Identity, IdentityKind, InvalidIdentity, identify, record_erasure
+        from jaga.ledger import Identity, IdentityKind, InvalidIdentity, record_erasures
     except ImportError:  # the ledger is optional for the DSR engine
         return
-    ids = []
-    for kind, values in identities.items():
-        if kind in _LEDGER_KINDS:
-            for value in values:
-                try:
-                    ids.append(Identity(IdentityKind(_LEDGER_KINDS[kind]), value))
-                except InvalidIdentity:
-                    continue
-    if not ids:
-        return
-    try:
-        key = identify(session, tenant_id, ids, create=True)
-    except JagaError:
-        return  # identities split across ledger subjects: a DPO must merge them first
-    record_erasure(session, tenant_id, key)
+    named: list[list[Identity]] = []
+    for identities in people:
+        ids = []
+        for kind, values in identities.items():
+            if kind in _LEDGER_KINDS:
+                for value in values:
+                    try:
+                        ident = Identity(IdentityKind(_LEDGER_KINDS[kind]), value)
+                        ident.normalised()
+                    except InvalidIdentity:
+                        continue
+                    ids.append(ident)
+        if ids:
+            named.append(ids)
+    if named:
+        record_erasures(session, tenant_id, named)
+
+
+def _chunked(items: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def validate_changes(
@@ -513,9 +621,8 @@ def run_requests(
     if len(kinds) != 1:
         raise JagaError("a batch holds requests of one kind", hint="run each kind as its own batch")
     kind = specs[0].kind
-    pol = load_policy(policy)
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
-    dmap = load_datamap(paths, taxonomy_for(pol))
+    pol, dmap, version = _config(policy, paths)
     identities = [_normalised(s) for s in specs]
     if dry_run:
         return _dry_run(kind, dmap, pol, identities, connections)
@@ -534,25 +641,34 @@ def run_requests(
                 map_paths=json.dumps([str(Path(p).resolve()) for p in paths]),
                 map_digest=dmap.digest,
                 policy_path=str(Path(policy).resolve()),
-                policy_version=policy_digest(pol),
+                policy_version=version,
                 out_dir=str(Path(out_dir).resolve()) if out_dir else None,
             )
         )
         s.flush()
-        for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True)):
-            s.add(
-                DsrRequest(
-                    id=str(uuid.uuid4()),
-                    tenant_id=tenant_id,
-                    batch_id=batch_id,
-                    sid=sid,
-                    kind=kind,
-                    status="received",
-                    identity_keys=json.dumps(_identity_keys(tenant_id, ids)),
-                    sealed=_seal(tenant_id, {"identities": ids, "changes": dict(spec.changes)}),
-                )
-            )
-    return _Runner(batch_id, store_url, connections, actor).run()
+        fernet, secret, now = _fernet(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
+        submitted: dict[int, tuple[str, dict[str, Any]]] = {
+            sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
+            for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
+        }
+        s.execute(
+            insert(cast(Table, DsrRequest.__table__)),
+            [
+                {
+                    "id": rid,
+                    "tenant_id": tenant_id,
+                    "batch_id": batch_id,
+                    "sid": sid,
+                    "kind": kind,
+                    "status": "received",
+                    "identity_keys": json.dumps(_identity_keys(secret, data["identities"])),
+                    "sealed": _seal(fernet, data),
+                    "created_at": now,
+                }
+                for sid, (rid, data) in submitted.items()
+            ],
+        )
+    return _Runner(batch_id, store_url, connections, actor, submitted).run()
 
 
 def _check_targets(dmap: DataMap, changes: Mapping[str, str]) -> None:
@@ -607,10 +723,14 @@ def outcome(batch_id: str, store_url: str | None = None) -> BatchOutcome:
         batch = s.get(DsrBatch, batch_id)
         if batch is None:
             raise NotFoundError("unknown batch", where=batch_id)
-        reqs = s.scalars(select(DsrRequest).where(DsrRequest.batch_id == batch_id).order_by(DsrRequest.sid))
+        reqs = s.execute(
+            select(DsrRequest.id, DsrRequest.status, DsrRequest.result)
+            .where(DsrRequest.batch_id == batch_id)
+            .order_by(DsrRequest.sid)
+        )
         return BatchOutcome(
             batch_id,
             batch.kind,
             batch.status,
-            [RequestOutcome(r.id, r.status, json.loads(r.result) if r.result else {}) for r in reqs],
+            [RequestOutcome(rid, status, json.loads(result) if result else {}) for rid, status, result in reqs],
         )

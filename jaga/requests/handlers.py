@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from jaga.ledger.identity import Identity
 from jaga.notices import render_notice
 from jaga.policy import Policy, Right, load_policy, taxonomy_for
 from jaga.requests import outbox
-from jaga.requests.execute import RequestSpec, run_requests
+from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
 
@@ -64,17 +65,24 @@ class Company:
     def policy(self) -> Policy:
         return load_policy(self.policy_path)
 
-    def identity_names(self) -> set[str]:
-        """The identity names the data map declares, so a verified channel can be matched to one."""
+    @cached_property
+    def identity_names(self) -> frozenset[str]:
+        """The identity names the data map declares, so a verified channel can be matched to one (read
+        once: loading the policy and the map takes a moment, and both are fixed while jaga runs)."""
         dmap = load_datamap([str(p) for p in self.datamap_paths], taxonomy_for(self.policy()))
-        return {
+        return frozenset(
             f.identity for ds in dmap.datasets for coll in ds.collections for f in coll.fields if f.identity is not None
-        }
+        )
 
 
-def _identity_key(company: Company, identity: Identity, names: set[str]) -> str:
+def engine_kind(right: Right) -> str | None:
+    """The DSR engine's request kind that carries out ``right``, or None if the engine does not do it."""
+    return _ENGINE_RIGHTS.get(right)
+
+
+def _identity_key(company: Company, identity: Identity) -> str:
     for name in _IDENTITY_NAMES[identity.kind]:
-        if name in names:
+        if name in company.identity_names:
             return name
     raise JagaError(
         f"the data map has no identity a {identity.kind.value} can find a person by",
@@ -91,29 +99,41 @@ def _summary(kind: str, result: Mapping[str, Any]) -> str:
     return text + (f"; {held} row(s) kept under a legal hold" if held else "")
 
 
-def engine_handler(company: Company, kind: str, names: set[str]) -> Handler:
+def _run(company: Company, kind: str, subject: VerifiedSubject, *, dry_run: bool = False) -> BatchOutcome:
+    identity = subject.identity()
+    spec = RequestSpec(
+        kind,  # type: ignore[arg-type]
+        {_identity_key(company, identity): identity.value},
+        changes=subject.changes(),
+    )
+    return run_requests(
+        [spec],
+        datamap=list(company.datamap_paths),
+        policy=company.policy_path,
+        tenant=company.tenant,
+        store_url=company.store_url,
+        connections=company.connections or None,
+        out_dir=company.export_dir,
+        dry_run=dry_run,
+        actor=f"request:{subject.request_id}",
+    )
+
+
+def plan_text(company: Company, subject: VerifiedSubject) -> str | None:
+    """What carrying out the subject's request would do (tables, SQL, row counts), changing nothing;
+    None when the right is not one the engine carries out."""
+    kind = engine_kind(subject.right)
+    return None if kind is None else _run(company, kind, subject, dry_run=True).plan_text
+
+
+def engine_handler(company: Company, kind: str) -> Handler:
     """A handler that runs ``kind`` on the company's databases for the verified person."""
 
     def handle(session: Session, subject: VerifiedSubject) -> Outcome:
-        identity = subject.identity()
-        spec = RequestSpec(
-            kind,  # type: ignore[arg-type]
-            {_identity_key(company, identity, names): identity.value},
-            changes=subject.changes(),
-        )
         # The engine runs its own audited, resumable transactions; the lifecycle's pending change must be
         # committed first, or SQLite's single writer would wait on itself.
         session.commit()
-        batch = run_requests(
-            [spec],
-            datamap=list(company.datamap_paths),
-            policy=company.policy_path,
-            tenant=company.tenant,
-            store_url=company.store_url,
-            connections=company.connections or None,
-            out_dir=company.export_dir,
-            actor=f"request:{subject.request_id}",
-        )
+        batch = _run(company, kind, subject)
         result = batch.requests[0].result
         facts: dict[str, Any] = {
             "batch": batch.batch_id,
@@ -176,18 +196,23 @@ def withdrawal_handler(company: Company) -> Handler:
 def hooks_for(company: Company, *, notify: Notifier | None = outbox.send) -> Hooks:
     """The handlers for every right jaga can carry out by itself for ``company``."""
     policy = company.policy()
-    names = company.identity_names()
 
     def notice(regime: str, language: Language) -> str:
         return render_notice(policy, language, "md").text
 
-    handlers: dict[Right, Handler] = {
-        right: engine_handler(company, kind, names) for right, kind in _ENGINE_RIGHTS.items()
-    }
+    handlers: dict[Right, Handler] = {right: engine_handler(company, kind) for right, kind in _ENGINE_RIGHTS.items()}
     handlers[Right.objection] = objection_handler(company)
     handlers[Right.withdraw_consent] = withdrawal_handler(company)
     handlers[Right.information] = notice_handler(notice)
     return Hooks(handlers=handlers, notify=notify)
 
 
-__all__ = ["Company", "engine_handler", "hooks_for", "objection_handler", "withdrawal_handler"]
+__all__ = [
+    "Company",
+    "engine_handler",
+    "engine_kind",
+    "hooks_for",
+    "objection_handler",
+    "plan_text",
+    "withdrawal_handler",
+]

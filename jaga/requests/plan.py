@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import Column, func, select
 
 from jaga.actions.strategies import column_plan
-from jaga.actions.target import CHUNK, Hold, Key, Mode, Schema, TablePlan, chunks
+from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks
 from jaga.datamap import Collection, DataMap, children_first, edges
 from jaga.datamap.graph import Node, parents
 from jaga.errors import ConfigError
@@ -113,21 +113,48 @@ def traverse(
             pk = schema.pk(node)
             out_edges = outs.get(node, [])
             wanted = list(dict.fromkeys([*pk, fname, *(e.src_field for e in out_edges)]))
+            at = {n: i for i, n in enumerate(wanted)}
+            key_at, match_at = [at[n] for n in pk], at[fname]
+            # per edge: the column it follows and the target's seen/pending values, looked up once here
+            # rather than for every row (the loop below runs for every row of every subject)
+            follow = [
+                (
+                    e,
+                    at[e.src_field],
+                    known.setdefault((e.dst, e.dst_field), {}),
+                    pending.setdefault((e.dst, e.dst_field), {}),
+                )
+                for e in out_edges
+            ]
+            used: set[int] = set()  # edges that led somewhere from these rows
+            found = rows.setdefault(node, {})
+            direct = hits.setdefault(node, set()) if (node, fname) in identity_fields else None
             with schema.conns.engine(node[0]).connect() as conn:
-                for chunk in chunks(delta):
-                    query = select(*(table.c[n] for n in wanted)).where(table.c[fname].in_(chunk))
-                    for row in conn.execute(query).mappings():
-                        sids = delta[row[fname]]
-                        key = tuple(row[n] for n in pk)
-                        rows.setdefault(node, {}).setdefault(key, set()).update(sids)
-                        if (node, fname) in identity_fields:
-                            hits.setdefault(node, set()).add(key)
-                        for e in out_edges:
-                            value = row[e.src_field]
-                            if value is not None:
-                                how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
-                                add((e.dst, e.dst_field), value, sids)
-    return rows, hits, how
+                for chunk in chunks(delta, schema.chunk_size(node)):
+                    query = select(*(table.c[n] for n in wanted)).where(schema.where_in(node, fname, chunk))
+                    for row in conn.execute(query).all():  # one fetchall, not a fetch per row
+                        sids = delta[row[match_at]]
+                        key = tuple(row[i] for i in key_at)
+                        found.setdefault(key, set()).update(sids)
+                        if direct is not None:
+                            direct.add(key)
+                        for j, (_, i, seen, todo) in enumerate(follow):
+                            value = row[i]
+                            if value is None:
+                                continue
+                            used.add(j)
+                            have = seen.get(value)
+                            if have is None:
+                                seen[value], todo[value] = set(sids), set(sids)
+                            elif not sids <= have:
+                                new = sids - have
+                                have |= new
+                                todo.setdefault(value, set()).update(new)
+            for j in used:
+                e = follow[j][0]
+                how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
+        pending = {target: delta for target, delta in pending.items() if delta}
+    return {n: r for n, r in rows.items() if r}, {n: h for n, h in hits.items() if h}, how
 
 
 def holds(datamap: DataMap, policy: Policy) -> tuple[dict[Node, Hold], dict[Node, dict[str, Hold]]]:
@@ -259,8 +286,8 @@ def hold_until(schema: Schema, plan: TablePlan, hold: Hold, now: datetime) -> da
     table = schema.table(node)
     latest: Any = None
     with schema.conns.engine(plan.dataset).connect() as conn:
-        for chunk in chunks(plan.keys):
-            value = conn.scalar(select(func.max(table.c[hold.hold_from])).where(schema.key_clause(node, chunk)))
+        for chunk in chunks(plan.keys, schema.chunk_size(node)):
+            value = conn.scalar(select(func.max(table.c[hold.hold_from])).where(schema.where_keys(node, chunk)))
             latest = value if latest is None or (value is not None and value > latest) else latest
     if latest is None:
         return hold.duration.add_to(now)
@@ -280,7 +307,7 @@ def render(plan: Plan, schema: Schema) -> str:
     for tp in plan.tables:
         node = (tp.dataset, tp.collection)
         table = schema.table(node)
-        where = schema.key_clause(node, list(tp.keys)[:1] or [tuple(None for _ in tp.pk)])
+        where = schema.where_keys(node, list(tp.keys)[:1] or [tuple(None for _ in tp.pk)])
         dialect = schema.conns.engine(tp.dataset).dialect
         if tp.mode == "delete":
             stmt: Any = table.delete().where(where)
@@ -298,7 +325,7 @@ def render(plan: Plan, schema: Schema) -> str:
             lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
         if tp.hold:
             lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, not erased")
-        lines.append(f"    SQL (chunks of {CHUNK} keys): {sql}")
+        lines.append(f"    SQL (chunks of {schema.chunk_size(node)} keys): {sql}")
     return "\n".join(lines)
 
 

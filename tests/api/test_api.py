@@ -157,3 +157,30 @@ def test_unsubscribe_link_and_keys(client: TestClient, sqlite_engine: Engine) ->
     service = {"Authorization": f"Bearer {made.json()['key']}"}
     assert client.get(f"/v1/subjects/{key}/state", headers=service).status_code == 403
     assert client.get("/docs").status_code == 200 and "/v1/decide" in client.get("/openapi.json").text
+
+
+def test_decide_trusts_a_verified_key_briefly(sqlite_engine: Engine, policy: Policy) -> None:
+    """Decisions skip the key lookup for ``caller_ttl`` seconds; a revoked key stops working after it."""
+    from sqlalchemy import update
+
+    from jaga.store.base import utcnow
+    from jaga.store.models.apikeys import ApiKey
+
+    app = create_app(sqlite_engine, policy)
+    question = {"subject": {"key": "a" * 64}, "purpose": "newsletter", "categories": ["user.contact.email"]}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        _, h = key_for(sqlite_engine, "service")
+        assert client.post("/v1/decide", headers=h, json=question).status_code == 200
+        with sessions_for(sqlite_engine)() as s:
+            s.execute(
+                update(ApiKey).values(revoked_at=utcnow()).where(ApiKey.prefix == h["Authorization"].split("_")[1])
+            )
+        assert client.post("/v1/decide", headers=h, json=question).status_code == 200  # within the TTL
+        app.state.jaga.caller_ttl = 0
+        app.state.jaga._callers.clear()
+        assert client.post("/v1/decide", headers=h, json=question).status_code == 401
+        _, dpo = key_for(sqlite_engine, "dpo")
+        assert client.post("/v1/decide", headers=dpo, json=question).status_code == 200
+        _, wrong = key_for(sqlite_engine, "service")
+        bad = {"Authorization": wrong["Authorization"][:-2] + "xx"}
+        assert client.post("/v1/decide", headers=bad, json=question).status_code == 401

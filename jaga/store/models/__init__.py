@@ -9,6 +9,8 @@ from jaga.store.models import (  # noqa: F401  (ledger + API key tables)
     incidents,
     ledger,
     requests,
+    retention,
+    staff,
 )
 from jaga.store.models.audit import AuditEntry, AuditHead
 from jaga.store.models.tenant import Tenant
