@@ -9,7 +9,6 @@ not identities and never carry keys).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,12 +16,12 @@ from typing import Any, Literal
 
 from sqlalchemy import Column, func, select
 
+from jaga.actions.holds import holds
 from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks
-from jaga.datamap import Collection, DataMap, children_first, edges
+from jaga.datamap import DataMap, children_first, edges
 from jaga.datamap.graph import Node, parents
-from jaga.errors import ConfigError
-from jaga.policy import Duration, Policy, covers
+from jaga.policy import Policy
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
 
@@ -155,46 +154,6 @@ def traverse(
                 how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
         pending = {target: delta for target, delta in pending.items() if delta}
     return {n: r for n, r in rows.items() if r}, {n: h for n, h in hits.items() if h}, how
-
-
-def holds(datamap: DataMap, policy: Policy) -> tuple[dict[Node, Hold], dict[Node, dict[str, Hold]]]:
-    """Legal holds from the policy's retention rules: whole tables (``jaga.legal_hold``) and columns
-    whose categories a rule with a ``legal_hold`` covers."""
-    table_holds: dict[Node, Hold] = {}
-    column_holds: dict[Node, dict[str, Hold]] = {}
-    rules = [r for r in policy.retention if r.legal_hold is not None]
-    for ds, coll in datamap.collections():
-        node = (ds.key, coll.name)
-        if coll.legal_hold:
-            table_holds[node] = _table_hold(coll, policy)
-        for fld in coll.fields:
-            for rule in rules:
-                if rule.legal_hold and any(covers(c, f) for c in rule.categories for f in fld.categories):
-                    column_holds.setdefault(node, {})[fld.name] = Hold(
-                        rule.key, rule.legal_hold.law, rule.legal_hold.duration, coll.hold_from
-                    )
-                    break
-    return table_holds, column_holds
-
-
-_DURATION_IN_TEXT = re.compile(r"(\d+)\s*(years?|tahun|months?|bulan|days?|hari)\b", re.IGNORECASE)
-
-
-def _table_hold(coll: Collection, policy: Policy) -> Hold:
-    """A table-wide hold: ``jaga.legal_hold`` names a policy retention rule with a ``legal_hold``, or is
-    the law itself written out with its period (``"UU KUP art. 28(11) — 10 years"``)."""
-    text = coll.legal_hold or ""
-    rule = policy.retention_rule(text)
-    if rule is not None and rule.legal_hold is not None:
-        return Hold(rule.key, rule.legal_hold.law, rule.legal_hold.duration, coll.hold_from)
-    match = _DURATION_IN_TEXT.search(text)
-    if match is None:
-        raise ConfigError(
-            f"legal_hold {text!r} names neither a policy retention rule with a legal_hold nor a period",
-            where=coll.where,
-            hint="write the key of a retention rule, or the law and its period, e.g. 'UU KUP art. 28(11) — 10 years'",
-        )
-    return Hold("map", text, Duration.parse(f"{match.group(1)} {match.group(2)}"), coll.hold_from)
 
 
 def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:

@@ -23,6 +23,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Column, Date, DateTime, Table, and_, case, exists, false, func, literal, not_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement, False_, True_
 
+from jaga.actions.holds import holds as map_holds
 from jaga.actions.strategies import ColumnPlan, column_plan
 from jaga.actions.target import Schema
 from jaga.datamap import Collection, DataMap, children_first
@@ -30,7 +31,6 @@ from jaga.datamap.graph import Node
 from jaga.datamap.model import Field, Strategy
 from jaga.errors import ConfigError
 from jaga.policy import Duration, Policy, RetentionAction, RetentionRule, covers
-from jaga.requests.plan import holds as map_holds
 from jaga.retention._sql import token, year_start
 
 Mode = Literal["delete", "anonymise"]
