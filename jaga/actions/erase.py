@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, bindparam, case, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
-from jaga.actions.strategies import ColumnPlan, compute
+from jaga.actions.strategies import ColumnPlan, compute, in_sql
 from jaga.actions.target import Schema, TablePlan, chunks
 from jaga.errors import JagaError
 
@@ -35,10 +35,28 @@ def delete_rows(conn: Connection, schema: Schema, tp: TablePlan, tick: Tick = _n
     node = (tp.dataset, tp.collection)
     table = schema.table(node)
     total = 0
+    if tp.via is not None:
+        return _delete_via(conn, schema, tp, tick)
     for chunk in chunks(tp.keys, schema.chunk_size(node)):
         total += conn.execute(table.delete().where(schema.where_keys(node, chunk))).rowcount or 0
         tick()
     return total
+
+
+def _delete_via(conn: Connection, schema: Schema, tp: TablePlan, tick: Tick) -> int:
+    """A deferred table: delete by the parent's values and learn from ``RETURNING`` which rows went and
+    whose they were (``tp.keys``), instead of reading the same rows first."""
+    assert tp.via is not None
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    column, seeds = tp.via
+    pk = [table.c[name] for name in schema.pk(node)]
+    for chunk in chunks(seeds, schema.chunk_size(node)):
+        stmt = table.delete().where(schema.where_in(node, column, chunk)).returning(*pk, table.c[column])
+        for row in conn.execute(stmt).all():
+            tp.keys.setdefault(tuple(row[:-1]), set()).update(seeds[row[-1]])
+        tick()
+    return len(tp.keys)
 
 
 def _single_pk(schema: Schema, node: tuple[str, str]) -> str:
@@ -77,8 +95,12 @@ def update_rows(conn: Connection, schema: Schema, tp: TablePlan, key: bytes, tic
     """Erase the planned columns of the subjects' rows and keep the rows (referenced or partly held)."""
     node = (tp.dataset, tp.collection)
     table = schema.table(node)
-    constant = {c.name: c.value for c in tp.columns if c.constant}
-    computed = [c for c in tp.columns if not c.constant]
+    constant: dict[str, Any] = {c.name: c.value for c in tp.columns if c.constant}
+    for cp in tp.columns:
+        expression = None if cp.constant else in_sql(cp, table.c[cp.name], conn.dialect.name)
+        if expression is not None:
+            constant[cp.name] = expression
+    computed = [c for c in tp.columns if c.name not in constant]
     total = 0
     if not tp.columns:
         return 0
@@ -127,6 +149,14 @@ def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: se
     pk = schema.pk(node)
     left: dict[int, int] = {}
     if tp.mode == "hold":
+        return left
+    if tp.via is not None:  # a deferred table: whatever still points at the parent is left over
+        column, seeds = tp.via
+        for chunk in chunks(seeds, schema.chunk_size(node)):
+            query = select(table.c[column], func.count()).where(schema.where_in(node, column, chunk))
+            for value, count in conn.execute(query.group_by(table.c[column])).all():
+                for sid in seeds[value]:
+                    left[sid] = left.get(sid, 0) + count
         return left
     erasable = [c for c in tp.columns if c.constant]
     # an identity column kept under a legal hold still finds the row: expected, not a leftover

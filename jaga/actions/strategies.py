@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Date, cast, func
+from sqlalchemy.sql.elements import ColumnElement
 
 from jaga.datamap.model import Field, Strategy
 
@@ -136,6 +137,22 @@ def compute(plan: ColumnPlan, value: Any, key: bytes, column: Column[Any]) -> An
             return value - value % 10
         return ERASED[:length]
     return value
+
+
+def in_sql(plan: ColumnPlan, column: Column[Any], dialect: str) -> ColumnElement[Any] | None:
+    """The erased value as an expression the database computes in the ``UPDATE`` itself, where that is
+    exactly what :func:`compute` gives: a date or time cut to the start of its year on PostgreSQL and
+    MariaDB/MySQL. It spares reading every row's value first and sending it back (a round trip and a
+    second pass over the rows). Hashes and pseudonyms stay in Python (no portable HMAC in SQL); SQLite
+    keeps the Python path, since its dates are text in whatever format the application wrote."""
+    if plan.strategy is not Strategy.generalise or not _is_temporal(column):
+        return None
+    if dialect == "postgresql":
+        year = func.date_trunc("year", column)
+        return year if issubclass(column.type.python_type, datetime) else cast(year, Date)
+    if dialect == "mysql":
+        return func.makedate(func.year(column), 1)
+    return None
 
 
 def is_erased(plan: ColumnPlan, value: Any) -> bool | None:

@@ -7,9 +7,11 @@ never the other way round).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_all
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Connection, MetaData, Table, any_, bindparam, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -28,6 +30,9 @@ CHUNK = 500
 """Keys per statement where each key is its own bound parameter (``IN (...)`` lists)."""
 ARRAY_CHUNK = 10_000
 """Keys per statement on PostgreSQL, where a whole chunk is one array parameter."""
+WORKERS = 4
+"""Statements on different tables run side by side on this many connections at most."""
+T = TypeVar("T")
 
 _PG_FINGERPRINT = text(
     """
@@ -79,6 +84,9 @@ class TablePlan:
     columns: list[ColumnPlan] = field(default_factory=list)
     held_columns: dict[str, Hold] = field(default_factory=dict)
     hold: Hold | None = None
+    via: tuple[str, dict[Any, set[int]]] | None = None
+    """For a deferred table: its column pointing at the parent and the parent's values -> subject ids;
+    ``keys`` then fill in as the erasing statement returns the rows it deleted."""
 
     @property
     def name(self) -> str:
@@ -201,6 +209,12 @@ class Schema:
         """Whether ``node``'s database takes a list of keys as one array parameter (PostgreSQL)."""
         return self.conns.engine(node[0]).dialect.name == "postgresql"
 
+    def concurrent(self, nodes: Iterable[Node]) -> bool:
+        """Whether statements on these tables may run side by side on several connections: on a
+        database server, yes (it works on them at once while Python waits); on SQLite, no (one writer
+        at a time, and a second connection would only queue behind the first)."""
+        return all(self.conns.engine(node[0]).dialect.name != "sqlite" for node in nodes)
+
     def chunk_size(self, node: Node) -> int:
         return ARRAY_CHUNK if self.arrays(node) else CHUNK
 
@@ -222,6 +236,18 @@ class Schema:
         if len(pk) == 1:
             return self.where_in(node, pk[0], [k[0] for k in keys])
         return self.key_clause(node, keys)
+
+
+def side_by_side(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T]:
+    """Each job's result, in order; run on threads at once when ``concurrent`` (each job opens its own
+    connection, and the driver lets go of the GIL while the server works), else one after another.
+    Every job runs to its end before the first failure is raised, so no transaction is left open."""
+    if not concurrent or len(jobs) < 2:
+        return [job() for job in jobs]
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs)), thread_name_prefix="jaga-sql") as pool:
+        futures = [pool.submit(job) for job in jobs]
+        wait_all(futures)
+    return [future.result() for future in futures]
 
 
 def _order(v: Any) -> Any:

@@ -124,16 +124,21 @@ def parents(datamap: DataMap) -> dict[Node, set[Node]]:
     return out
 
 
-def children_first(datamap: DataMap, nodes: set[Node]) -> list[Node]:
-    """``nodes`` ordered so that every child comes before its parents (deletes never violate an FK)."""
+def waves(datamap: DataMap, nodes: set[Node]) -> list[list[Node]]:
+    """``nodes`` in waves: every child is in an earlier wave than its parents, and the tables of one wave
+    never reference each other, so a wave's deletes can run side by side without breaking an FK."""
     ups = parents(datamap)
-    order = [(d.key, c.name) for d, c in datamap.collections()]
-    remaining = [n for n in order if n in nodes]
-    result: list[Node] = []
+    remaining = [(d.key, c.name) for d, c in datamap.collections() if (d.key, c.name) in nodes]
+    result: list[list[Node]] = []
     while remaining:
         # a node is ready when no remaining node is its child
         ready = [n for n in remaining if not any(n in ups.get(m, set()) for m in remaining if m != n)]
-        pick = ready[0] if ready else remaining[0]  # an FK cycle: break it where the map starts
-        result.append(pick)
-        remaining.remove(pick)
+        wave = ready or remaining[:1]  # an FK cycle: break it where the map starts
+        result.append(wave)
+        remaining = [n for n in remaining if n not in wave]
     return result
+
+
+def children_first(datamap: DataMap, nodes: set[Node]) -> list[Node]:
+    """``nodes`` ordered so that every child comes before its parents (deletes never violate an FK)."""
+    return [node for wave in waves(datamap, nodes) for node in wave]

@@ -28,21 +28,36 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from jaga import audit
 from jaga.actions.erase import coerce_value, delete_rows, leftovers, rectify_rows, restrict_rows, update_rows
 from jaga.actions.export import ExportMeta, Staging, export_table, package, visible_columns
+from jaga.actions.target import side_by_side
 from jaga.datamap import Connections, DataMap, load_datamap
+from jaga.datamap.graph import waves
 from jaga.errors import JagaError, NotFoundError
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
-from jaga.requests.plan import Kind, Plan, Schema, Subject, TablePlan, assemble, hold_until, normalise, render, traverse
+from jaga.requests.plan import (
+    Kind,
+    Plan,
+    Schema,
+    Subject,
+    TablePlan,
+    assemble,
+    deferrable,
+    hold_until,
+    normalise,
+    render,
+    traverse,
+)
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
 from jaga.store.models.dsr import DsrBatch, DsrRequest, DsrRestriction, DsrStep
@@ -78,21 +93,37 @@ class BatchOutcome:
     plan_text: str | None = None
 
 
-def _fernet(tenant_id: int) -> Fernet:
-    """The tenant's sealing key; callers make one per batch, not one per request (key derivation costs)."""
-    return Fernet(base64.urlsafe_b64encode(tenant_secret(tenant_id, "dsr-seal")))
+class _Sealer:
+    """Encrypts what a batch must keep about its requests (identities, the frozen plan) with the
+    tenant's sealing key.
 
+    AES-GCM, one call per value: a thousand requests are sealed in a few milliseconds, where Fernet
+    (AES-CBC plus a separate HMAC and base64 of the whole token) took about 60 µs each, 6% of a whole
+    batch of erasures. Tokens written by earlier versions (Fernet, ``gAAAA…``) still open.
+    """
 
-def _seal(fernet: Fernet, data: Any) -> str:
-    """Encrypt ``data`` as JSON; compressed only when large (a frozen plan), since setting up zlib costs
-    more than it saves on one request's identities, sealed a thousand times per batch."""
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    return fernet.encrypt(zlib.compress(raw) if len(raw) > 1024 else raw).decode()
+    PREFIX = "g1."
 
+    def __init__(self, tenant_id: int) -> None:
+        key = tenant_secret(tenant_id, "dsr-seal")
+        self._aead = AESGCM(key)
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
-def _unseal(fernet: Fernet, token: str) -> Any:
-    raw = fernet.decrypt(token.encode())
-    return json.loads(raw if raw[:1] in (b"{", b"[") else zlib.decompress(raw))  # zlib data starts 0x78
+    def seal(self, data: Any) -> str:
+        """``data`` as JSON, compressed only when large (a frozen plan): setting up zlib costs more than
+        it saves on one request's identities."""
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, zlib.compress(raw) if len(raw) > 1024 else raw, None)
+        return self.PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def unseal(self, token: str) -> Any:
+        if token.startswith(self.PREFIX):
+            blob = base64.urlsafe_b64decode(token[len(self.PREFIX) :])
+            raw = self._aead.decrypt(blob[:12], blob[12:], None)
+        else:
+            raw = self._fernet.decrypt(token.encode())
+        return json.loads(raw if raw[:1] in (b"{", b"[") else zlib.decompress(raw))  # zlib data starts 0x78
 
 
 def _identity_keys(secret: bytes, identities: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -169,6 +200,19 @@ def _crash(seq: int, phase: str, attempts: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _ticker(seq: int, attempts: int) -> Callable[[], None]:
+    """Called after each chunk of a table step: the first call is the ``during`` crash point."""
+    fired = False
+
+    def tick() -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            _crash(seq, "during", attempts)
+
+    return tick
+
+
 class _Runner:
     """Drives one batch from its stored state to the end; used for a new run and for resume alike."""
 
@@ -194,7 +238,7 @@ class _Runner:
             self.map_paths, self.policy_path = json.loads(batch.map_paths), batch.policy_path
             self.map_digest, self.policy_version = batch.map_digest, batch.policy_version
             self.out_dir = Path(batch.out_dir) if batch.out_dir else get_settings().data_dir / "exports"
-            self.fernet = _fernet(self.tenant_id)
+            self.sealer = _Sealer(self.tenant_id)
             if submitted is not None:
                 self.requests = dict(sorted(submitted.items()))
             else:
@@ -204,7 +248,7 @@ class _Runner:
                     .order_by(DsrRequest.sid)
                 ).all()
                 self.requests = {
-                    sid: (rid, _unseal(self.fernet, sealed) if sealed else None) for sid, rid, sealed in requests
+                    sid: (rid, self.sealer.unseal(sealed) if sealed else None) for sid, rid, sealed in requests
                 }
             self.plan_sealed = batch.plan_sealed
         self.policy, self.datamap, digest = _config(self.policy_path, self.map_paths)
@@ -225,20 +269,28 @@ class _Runner:
             for sid, (rid, sealed) in self.requests.items()
         ]
 
+    @property
+    def defer(self) -> set[tuple[str, str]]:
+        """Tables an erasure finds by deleting from them (:func:`deferrable`); every other kind reads all."""
+        return deferrable(self.datamap, self.policy) if self.kind == "erasure" else set()
+
     def plan(self) -> Plan:
         subjects = self.subjects()
         if self.plan_sealed is None:
-            rows, hits, how = traverse(self.datamap, self.schema, subjects)
+            rows, hits, how, seeds = traverse(self.datamap, self.schema, subjects, self.defer)
             frozen = {
                 "rows": [[n[0], n[1], [[list(k), sorted(s)] for k, s in keys.items()]] for n, keys in rows.items()],
                 "hits": [[n[0], n[1], [list(k) for k in keys]] for n, keys in hits.items()],
                 "how": [[n[0], n[1], sorted(h)] for n, h in how.items()],
+                "seeds": [
+                    [n[0], n[1], col, [[v, sorted(s)] for v, s in values.items()]] for n, (col, values) in seeds.items()
+                ],
             }
-            plan = assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how)  # type: ignore[arg-type]
+            plan = assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds)  # type: ignore[arg-type]
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
-                batch.plan_sealed, batch.status = _seal(self.fernet, frozen), "planned"
+                batch.plan_sealed, batch.status = self.sealer.seal(frozen), "planned"
                 for seq, name in enumerate(self.step_names(plan), start=1):
                     s.add(DsrStep(batch_id=self.batch_id, seq=seq, name=name, status="pending", attempts=0))
                 audit.append(
@@ -255,11 +307,12 @@ class _Runner:
                 )
             self.plan_sealed = "stored"
             return plan
-        frozen = _unseal(self.fernet, self._sealed_plan())
+        frozen = self.sealer.unseal(self._sealed_plan())
         rows = {(d, c): {tuple(k): set(s) for k, s in keys} for d, c, keys in frozen["rows"]}
         hits = {(d, c): {tuple(k) for k in keys} for d, c, keys in frozen["hits"]}
         how = {(d, c): set(h) for d, c, h in frozen["how"]}
-        return assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how)  # type: ignore[arg-type]
+        seeds = {(d, c): (col, {v: set(s) for v, s in values}) for d, c, col, values in frozen.get("seeds", [])}
+        return assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds)  # type: ignore[arg-type]
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
@@ -292,12 +345,76 @@ class _Runner:
                     (st.seq, st.name, st.status, st.attempts)
                     for st in s.scalars(select(DsrStep).where(DsrStep.batch_id == self.batch_id).order_by(DsrStep.seq))
                 ]
-            for seq, name, status, attempts in steps:
-                if status != "done":
-                    self._run_step(plan, seq, name, attempts + 1)
+            for group in self._groups(plan, [(seq, name, a + 1) for seq, name, status, a in steps if status != "done"]):
+                if len(group) == 1:
+                    self._run_step(plan, *group[0])
+                else:
+                    self._run_wave(plan, group)
             return outcome(self.batch_id, self.store_url)
         finally:
             self.conns.dispose()
+
+    def _groups(self, plan: Plan, steps: list[tuple[int, str, int]]) -> list[list[tuple[int, str, int]]]:
+        """Consecutive table steps of one action whose tables are in the same wave (no references
+        between them) on a database server form one group that runs side by side; verify, package and
+        finish run alone."""
+        nodes = {(t.dataset, t.collection) for t in plan.tables}
+        wave_of = {node: i for i, wave in enumerate(waves(self.datamap, nodes)) for node in wave}
+        groups: list[list[tuple[int, str, int]]] = []
+        last: tuple[int, str] | None = None
+        for step in steps:
+            action, _, table = step[1].partition(":")
+            tp = plan.table(table) if table else None
+            node = (tp.dataset, tp.collection) if tp is not None else None
+            mark = (wave_of[node], action) if node is not None and self.schema.concurrent([node]) else None
+            if mark is not None and mark == last:
+                groups[-1].append(step)
+            else:
+                groups.append([step])
+            last = mark
+        return groups
+
+    def _mark(
+        self,
+        seqs: Sequence[int],
+        status: str,
+        attempts: Mapping[int, int] | None = None,
+        results: Mapping[int, Any] | None = None,
+    ) -> None:
+        """Record several steps as running (with their attempt) or done (with their result) at once."""
+        with session_scope(self.store_url) as s:
+            now = utcnow()
+            for step in s.scalars(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq.in_(seqs))):
+                step.status = status
+                if status == "running":
+                    step.attempts, step.started_at = (attempts or {})[step.seq], now
+                else:
+                    step.finished_at, step.result = now, json.dumps((results or {})[step.seq], default=str)
+            if status == "running":
+                batch = s.get(DsrBatch, self.batch_id)
+                assert batch is not None
+                batch.status = "running"
+
+    def _run_wave(self, plan: Plan, group: list[tuple[int, str, int]]) -> None:
+        """Table steps of one wave side by side, each in its own transaction on its own connection: the
+        database server deletes from several tables at once while Python waits. The steps are marked
+        running together before and done together after; a crash in between re-runs all of them, which
+        is harmless as every table step is (see the module docstring)."""
+        self._mark([seq for seq, _, _ in group], "running", {seq: attempt for seq, _, attempt in group})
+        jobs: list[Callable[[], dict[str, Any]]] = []
+        for seq, name, attempt in group:
+            _crash(seq, "before", attempt)
+            action, _, table = name.partition(":")
+            tp = plan.table(table)
+            assert tp is not None
+            self.schema.table((tp.dataset, tp.collection))  # reflected here, not on the worker threads
+            jobs.append(partial(self._table_step, action, tp, _ticker(seq, attempt)))
+        results = side_by_side(jobs, concurrent=True)
+        for seq, _, attempt in group:
+            _crash(seq, "after", attempt)
+        self._mark(
+            [seq for seq, _, _ in group], "done", results=dict(zip([seq for seq, _, _ in group], results, strict=True))
+        )
 
     def _results(self) -> dict[str, Any]:
         with session_scope(self.store_url) as s:
@@ -316,14 +433,7 @@ class _Runner:
             assert batch is not None
             batch.status = "running"
         _crash(seq, "before", attempt)
-        fired = False
-
-        def tick() -> None:
-            nonlocal fired
-            if not fired:
-                fired = True
-                _crash(seq, "during", attempt)
-
+        tick = _ticker(seq, attempt)
         action, _, table = name.partition(":")
         tp = plan.table(table) if table else None
         if action == "finish":
@@ -345,12 +455,11 @@ class _Runner:
     def _table_step(self, action: str, tp: TablePlan, tick: Callable[[], None]) -> dict[str, Any]:
         coll = self.schema.collection((tp.dataset, tp.collection))
         engine = self.conns.engine(tp.dataset)
-        rows = {str(sid): len(keys) for sid, keys in tp.by_subject().items()}
         if action == "export":
             allowed = self._allowed()
             with engine.connect() as conn:
                 n = export_table(conn, self.schema, tp, visible_columns(coll, allowed), self.staging)
-            return {"rows": n, "per_request": rows}
+            return {"rows": n, "per_request": _per_request(tp)}
         with engine.begin() as conn:
             if action == "erase" and tp.mode == "delete":
                 n = delete_rows(conn, self.schema, tp, tick)
@@ -364,7 +473,7 @@ class _Runner:
                 n = len(tp.keys)
                 tick()
         held = self._held(tp, action)
-        return {"rows": n, "per_request": rows, "held": held}
+        return {"rows": n, "per_request": _per_request(tp), "held": held}
 
     def _held(self, tp: TablePlan, action: str) -> dict[str, Any]:
         """Held rows and columns per request, with the law and the day they may go; recorded in the store
@@ -433,12 +542,15 @@ class _Runner:
 
     def _verify(self, plan: Plan) -> dict[str, Any]:
         """Re-run the traversal from the identities and prove nothing is left outside legal holds."""
-        rows, hits, _ = traverse(self.datamap, self.schema, plan.subjects)
+        rows, hits, _, seeds = traverse(self.datamap, self.schema, plan.subjects, self.defer)
         left: dict[str, dict[str, int]] = {str(sid): {} for sid in self.requests}
         for tp in plan.tables:
             node = (tp.dataset, tp.collection)
             fresh = {k: s for k, s in rows.get(node, {}).items() if k not in tp.keys}
             tp.keys.update(fresh)  # rows that appeared since planning count too
+            if tp.via is not None and node in seeds:  # and parents found afresh lead to their rows
+                for value, sids in seeds[node][1].items():
+                    tp.via[1].setdefault(value, set()).update(sids)
             with self.conns.engine(tp.dataset).connect() as conn:
                 counts = leftovers(conn, self.schema, tp, hits.get(node, set()))
             for sid in self.requests:
@@ -470,7 +582,7 @@ class _Runner:
         results = self._results()
         verify = results.get("verify", {}).get("left", {})
         packaged = results.get("package", {})
-        counts = [(t.name, {sid: len(k) for sid, k in t.by_subject().items()}) for t in plan.tables]
+        counts = [(t.name, _counts(t, results)) for t in plan.tables]
         now = utcnow()
         updates: list[dict[str, Any]] = []
         entries: list[tuple[str, dict[str, Any]]] = []
@@ -519,6 +631,19 @@ class _Runner:
             step.status, step.finished_at = "done", utcnow()
             batch.status, batch.finished_at, batch.plan_sealed = "done", utcnow(), None
         self.staging.root.exists() and _rmtree(self.staging.root)
+
+
+def _per_request(tp: TablePlan) -> dict[str, int]:
+    return {str(sid): len(keys) for sid, keys in tp.by_subject().items()}
+
+
+def _counts(tp: TablePlan, results: Mapping[str, Any]) -> dict[int, int]:
+    """Rows per request in a table: from the plan, or for a deferred table (whose rows are learnt only
+    as they are deleted, maybe by an earlier process) from its recorded step."""
+    if tp.via is None:
+        return {sid: len(keys) for sid, keys in tp.by_subject().items()}
+    step = results.get(f"erase:{tp.name}", {})
+    return {int(sid): n for sid, n in step.get("per_request", {}).items()}
 
 
 def _rmtree(path: Path) -> bool:
@@ -646,7 +771,7 @@ def run_requests(
             )
         )
         s.flush()
-        fernet, secret, now = _fernet(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
+        sealer, secret, now = _Sealer(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
         submitted: dict[int, tuple[str, dict[str, Any]]] = {
             sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
             for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
@@ -662,7 +787,7 @@ def run_requests(
                     "kind": kind,
                     "status": "received",
                     "identity_keys": json.dumps(_identity_keys(secret, data["identities"])),
-                    "sealed": _seal(fernet, data),
+                    "sealed": sealer.seal(data),
                     "created_at": now,
                 }
                 for sid, (rid, data) in submitted.items()
@@ -696,7 +821,7 @@ def _dry_run(
         subjects = [
             Subject(i, f"dry-run-{i}", {k: tuple(v) for k, v in ids.items()}) for i, ids in enumerate(identities)
         ]
-        rows, hits, how = traverse(dmap, schema, subjects)
+        rows, hits, how, _ = traverse(dmap, schema, subjects)
         plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how)
         text = render(plan, schema)
     finally:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from examples.sample import DATAMAP, TWINS
 from jaga.actions import read_export
-from jaga.requests import RequestSpec, run_requests
+from jaga.requests import RequestSpec, execute, run_requests
+from jaga.requests.plan import Plan, deferrable
 from jaga.store import make_engine
 from tests.requests.conftest import POLICY, connections, snapshot
 
@@ -134,3 +136,67 @@ def test_rectification_updates_named_fields_and_validates(company: str) -> None:
         connections=connections(company),
     )
     assert _scalar(company, "SELECT city FROM customers WHERE id = :i", i=me) == "Bandung"
+
+
+def test_deferred_tables_are_found_by_their_delete_and_counted(company: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaf tables are not read before an erasure: their DELETE by the frozen parent key returns the rows.
+    A row the application adds after planning is therefore erased and counted too, and every table's
+    count in the result equals what hand-written SQL finds for the subject."""
+    me = TWINS.customers[0]
+    email = str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=me))
+    mine = _subject_rows(company, me)
+    policy, dmap, _ = execute._config(POLICY, [DATAMAP])
+    assert {("sample_crm", "web_events"), ("sample_crm", "contacts")} <= deferrable(dmap, policy)
+    assert not {("sample_crm", "orders"), ("sample_crm", "customers")} & deferrable(dmap, policy)
+    planned = execute._Runner.plan
+
+    def plan_then_app_writes(self: execute._Runner) -> Plan:
+        plan = planned(self)
+        engine = make_engine(company)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO web_events (id, customer_id, cookie_id, ip_address, path, at) "
+                    "VALUES (999999, :c, 'late-cookie', '10.0.0.9', '/late', CURRENT_TIMESTAMP)"
+                ),
+                {"c": me},
+            )
+        engine.dispose()
+        return plan
+
+    monkeypatch.setattr(execute._Runner, "plan", plan_then_app_writes)
+    result = run_requests(
+        [RequestSpec("erasure", {"email": email})], datamap=DATAMAP, policy=POLICY, connections=connections(company)
+    )
+    req = result.requests[0]
+    assert req.status == "done" and req.result["verification"]["verified"]
+    assert req.result["tables"]["sample_crm.web_events"] == len(mine["web_events"]) + 1
+    for table in ("contacts", "marketing_subscriptions", "support_tickets"):
+        assert req.result["tables"].get(f"sample_crm.{table}", 0) == len(mine[table]), table
+    assert _scalar(company, "SELECT COUNT(*) FROM web_events WHERE customer_id = :c", c=me) == 0
+
+
+def test_dates_are_cut_to_the_year_alike_in_sql_and_in_python(company: str) -> None:
+    """PostgreSQL and MariaDB cut dates to the year inside the UPDATE, SQLite in Python: same values."""
+    me = TWINS.customers[0]
+    email = str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=me))
+    engine = make_engine(company)
+    with engine.connect() as conn:
+        before_orders = dict(
+            conn.execute(text("SELECT id, created_at FROM orders WHERE customer_id = :c"), {"c": me}).all()
+        )
+        born = conn.execute(text("SELECT date_of_birth FROM customers WHERE id = :c"), {"c": me}).scalar()
+    run_requests(
+        [RequestSpec("erasure", {"email": email})], datamap=DATAMAP, policy=POLICY, connections=connections(company)
+    )
+    with engine.connect() as conn:
+        after_orders = dict(
+            conn.execute(text("SELECT id, created_at FROM orders WHERE customer_id = :c"), {"c": me}).all()
+        )
+        born_after = conn.execute(text("SELECT date_of_birth FROM customers WHERE id = :c"), {"c": me}).scalar()
+    engine.dispose()
+    assert before_orders and set(after_orders) == set(before_orders)
+    for key, value in before_orders.items():
+        cut = str(after_orders[key])
+        assert cut.startswith(f"{str(value)[:4]}-01-01 00:00:00"), (value, cut)
+    assert str(born_after) == f"{str(born)[:4]}-01-01"
