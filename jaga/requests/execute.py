@@ -5,7 +5,12 @@ after; each table step runs in one transaction on the company database. After ``
 :func:`resume` re-runs the first unfinished step: a rolled-back transaction is simply redone, and a
 committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing a hash), so
 nothing is lost, no row is half-erased and nothing that matters happens twice. The traversal is frozen
-in the store (sealed) before the first change, so resume never depends on data already erased.
+in the store (sealed) before the first change, so resume never depends on data already erased; for a
+leaf table an erasure only deletes from (:func:`~jaga.requests.plan.deferrable`) what is frozen is the
+parent's keys, and its ``DELETE … RETURNING`` tells which rows went. Table steps of one wave (tables
+that do not reference each other) run side by side on a database server, each in its own transaction.
+A leaf step redone after a crash that came after its commit finds its rows already gone: it reports
+what it deleted then, and the verification pass still proves that nothing is left.
 
 A batch is set-based end to end, so a thousand requests cost little more than one: the traversal and
 every table step run one statement per table and chunk for all requests together, and the bookkeeping
@@ -551,11 +556,16 @@ class _Runner:
             if tp.via is not None and node in seeds:  # and parents found afresh lead to their rows
                 for value, sids in seeds[node][1].items():
                     tp.via[1].setdefault(value, set()).update(sids)
-            with self.conns.engine(tp.dataset).connect() as conn:
-                counts = leftovers(conn, self.schema, tp, hits.get(node, set()))
+        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
+        nodes = [(tp.dataset, tp.collection) for tp in plan.tables]
+        for tp, counts in zip(plan.tables, side_by_side(jobs, concurrent=self.schema.concurrent(nodes)), strict=True):
             for sid in self.requests:
                 left[str(sid)][tp.name] = counts.get(sid, 0)
         return {"left": left}
+
+    def _leftovers(self, tp: TablePlan, hits: set[Any]) -> dict[int, int]:
+        with self.conns.engine(tp.dataset).connect() as conn:
+            return leftovers(conn, self.schema, tp, hits)
 
     def _package(self, plan: Plan) -> dict[str, Any]:
         allowed = self._allowed()
