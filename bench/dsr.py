@@ -120,7 +120,10 @@ def _hand_written(engine: Engine, emails: list[str]) -> int:
         for table in ("contacts", "marketing_subscriptions", "support_tickets", "web_events"):
             touched += conn.execute(text(f"DELETE FROM {table} WHERE customer_id IN ({idl})")).rowcount
         touched += conn.execute(
-            text(f"UPDATE orders SET total = 0, created_at = {_year(dialect, 'created_at')} WHERE customer_id IN ({idl})")
+            text(
+                f"UPDATE orders SET total = 0, created_at = {_year(dialect, 'created_at')} "
+                f"WHERE customer_id IN ({idl})"
+            )
         ).rowcount
         touched += conn.execute(
             text(

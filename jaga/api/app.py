@@ -7,7 +7,8 @@ configuration). Nothing here logs request bodies, which may hold identities.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -18,6 +19,7 @@ from jaga import __version__
 from jaga.api import audit, decide, keys, ledger
 from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
+from jaga.api.fast import Receive, Send, fast_decide
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy
@@ -45,6 +47,17 @@ async def _jaga_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class _App(FastAPI):
+    """FastAPI with the decision endpoint's fast path in front (see :mod:`jaga.api.fast`)."""
+
+    _fast: Any = None
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        if self._fast is None:
+            self._fast = fast_decide(super().__call__, lambda: cast(ApiState, self.state.jaga))
+        await self._fast(scope, receive, send)
+
+
 def create_app(
     engine: Engine | None = None,
     policy: Policy | None = None,
@@ -56,16 +69,18 @@ def create_app(
 
     ``policy`` serves every tenant; ``policies`` maps tenant slugs to their own policy and wins over it.
     """
-    app = FastAPI(
+    app = _App(
         title="jaga",
         version=__version__,
         description="Privacy policy as code: consent ledger, decisions, audit (UU PDP and GDPR).",
     )
+    bind = engine or make_engine()
     app.state.jaga = ApiState(
-        sessions=sessionmaker(engine or make_engine(), expire_on_commit=False),
+        sessions=sessionmaker(bind, expire_on_commit=False),
         policies=dict(policies or {}),
         default_policy=policy,
         audit_mode=AuditMode(audit_mode),
+        inline_decisions=bind.dialect.name == "sqlite",
     )
     app.add_exception_handler(JagaError, _jaga_error)
     for router in (ledger.router, decide.router, audit.router, keys.router):

@@ -54,6 +54,8 @@ class ApiState:
     """Seconds a verified API key is trusted by the decide endpoints without asking the store again."""
     decide_threads: int = 4
     """Threads deciding at once; more only contend for the GIL (see :meth:`decide_limiter`)."""
+    inline_decisions: bool = False
+    """Decide in the event loop instead of a thread (SQLite: the read is CPU in process, no wait)."""
     _limiter: CapacityLimiter | None = field(default=None, repr=False)
     _callers: dict[bytes, tuple[float, Caller]] = field(default_factory=dict, repr=False)
     _points: dict[tuple[int, int], DecisionPoint] = field(default_factory=dict, repr=False)
@@ -143,6 +145,15 @@ async def decide_state(request: Request) -> ApiState:
     return state
 
 
+async def _trusted_caller(raw: str | None, state: ApiState, scope: Scope) -> Caller:
+    caller = state.known_caller(raw)
+    if caller is None:
+        caller = await run_in_threadpool(state.verify_caller, raw)
+    if not caller.can(scope):
+        raise PermissionDenied(f"role {caller.role.value!r} may not do this (needs {scope.value!r})")
+    return caller
+
+
 async def decide_caller(
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     state: ApiState = Depends(decide_state),
@@ -151,13 +162,16 @@ async def decide_caller(
 
     Async so that a cache hit costs no thread hop; only a miss does blocking I/O, in the thread pool.
     """
-    raw = credentials.credentials if credentials else None
-    caller = state.known_caller(raw)
-    if caller is None:
-        caller = await run_in_threadpool(state.verify_caller, raw)
-    if not caller.can(Scope.decide):
-        raise PermissionDenied(f"role {caller.role.value!r} may not do this (needs {Scope.decide.value!r})")
-    return caller
+    return await _trusted_caller(credentials.credentials if credentials else None, state, Scope.decide)
+
+
+async def writer_caller(
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    state: ApiState = Depends(decide_state),
+) -> Caller:
+    """The caller of a ledger write (the ingest hot path), from the same short-lived key cache as
+    :func:`decide_caller`: a revoked key stops recording within ``caller_ttl`` seconds."""
+    return await _trusted_caller(credentials.credentials if credentials else None, state, Scope.ledger_write)
 
 
 def require(scope: Scope) -> Callable[..., Caller]:

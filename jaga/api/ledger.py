@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from jaga import ledger
 from jaga.api.auth import Caller, Scope
-from jaga.api.deps import get_session, require, tenant_policy
-from jaga.api.schemas import GuardianIn, LinkIn, RecordIn, SubjectIn, UnsubscribeLinkIn
+from jaga.api.deps import ApiState, decide_state, get_session, require, tenant_policy, writer_caller
+from jaga.api.schemas import GuardianIn, LinkIn, RecordBatchIn, RecordIn, SubjectIn, UnsubscribeLinkIn
 from jaga.errors import NotFoundError
 from jaga.ledger import EventIn, SubjectRef
 from jaga.policy import Policy
@@ -29,19 +29,53 @@ def _subject(session: Session, caller: Caller, subject: SubjectIn, *, create: bo
     return ledger.subject_key(session, caller.tenant_id, subject.ref())
 
 
+def _event(body: RecordIn) -> EventIn:
+    return EventIn.model_construct(**{name: getattr(body, name) for name in EventIn.model_fields})
+
+
+def _target(session: Session, caller: Caller, subject: SubjectIn) -> SubjectRef:
+    """The subject of an event: its key or its one identity (registered with the event if new); several
+    identities are registered on one subject first."""
+    if len(subject.identities) > 1:
+        return ledger.identify(session, caller.tenant_id, subject.all_identities())
+    return subject.ref()
+
+
+def _recorded(done: ledger.RecordedEvent) -> dict[str, Any]:
+    return {"id": done.id, "subject": done.subject, "kind": done.kind, "at": done.at.isoformat()}
+
+
 @router.post("/v1/ledger/events", status_code=201)
 def record_event(
     body: RecordIn,
-    caller: Caller = Depends(require(Scope.ledger_write)),
-    session: Session = Depends(get_session),
-    policy: Policy = Depends(tenant_policy),
+    caller: Caller = Depends(writer_caller),
+    state: ApiState = Depends(decide_state),
 ) -> dict[str, Any]:
     """Append one event (consent given/withdrawn, objection, restriction, do-not-contact, GPC, ...)."""
-    event = EventIn.model_validate(body.model_dump(exclude={"subject"}))
-    ledger.check_purpose(policy, event.purpose)
-    ref = _subject(session, caller, body.subject, create=True)
-    done = ledger.record(session, caller.tenant_id, ref, event, actor=caller.actor, policy=policy)
-    return {"id": done.id, "subject": done.subject, "kind": done.kind, "at": done.at.isoformat()}
+    policy = state.policy(caller.tenant_slug)
+    ledger.check_purpose(policy, body.purpose)
+    with state.begin() as session:
+        ref = _target(session, caller, body.subject)
+        done = ledger.record(session, caller.tenant_id, ref, _event(body), actor=caller.actor, policy=policy)
+    return _recorded(done)
+
+
+@router.post("/v1/ledger/events/batch", status_code=201)
+def record_events(
+    body: RecordBatchIn,
+    caller: Caller = Depends(writer_caller),
+    state: ApiState = Depends(decide_state),
+) -> dict[str, Any]:
+    """Append up to 1,000 events in one transaction, in order (an import, a form backend's queue).
+
+    All or nothing: if one event is refused, none is recorded and the error's ``where`` names it
+    (``events[i]``). ``events[i]`` of the answer is the i-th event recorded.
+    """
+    policy = state.policy(caller.tenant_slug)
+    with state.begin() as session:
+        items = [(_target(session, caller, e.subject), _event(e)) for e in body.events]
+        done = ledger.record_many(session, caller.tenant_id, items, actor=caller.actor, policy=policy)
+    return {"recorded": len(done), "events": [_recorded(d) for d in done]}
 
 
 @router.post("/v1/subjects/resolve")

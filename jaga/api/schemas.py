@@ -45,6 +45,14 @@ class RecordIn(EventIn):
     subject: SubjectIn
 
 
+class RecordBatchIn(BaseModel):
+    """Many events recorded in one transaction: all of them, or none if one is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    events: list[RecordIn] = Field(min_length=1, max_length=1000)
+
+
 class LinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -111,11 +111,17 @@ def identity_hash(tenant_id: int, identity: Identity) -> str:
     return hmac.new(_key(tenant_id), message, hashlib.sha256).hexdigest()
 
 
+@lru_cache(maxsize=64)
+def _proof_key(tenant_id: int) -> bytes:
+    return tenant_secret(tenant_id, "proof")
+
+
 def proof_hash(tenant_id: int, value: str) -> str:
     """An HMAC of consent evidence (IP address, user agent): provable later, useless if leaked."""
-    return hmac.new(tenant_secret(tenant_id, "proof"), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_proof_key(tenant_id), value.encode(), hashlib.sha256).hexdigest()
 
 
 def clear_key_cache() -> None:
     """Forget cached tenant keys (tests that change ``JAGA_SECRET_KEY`` call this)."""
     _key.cache_clear()
+    _proof_key.cache_clear()

@@ -184,3 +184,64 @@ def test_decide_trusts_a_verified_key_briefly(sqlite_engine: Engine, policy: Pol
         _, wrong = key_for(sqlite_engine, "service")
         bad = {"Authorization": wrong["Authorization"][:-2] + "xx"}
         assert client.post("/v1/decide", headers=bad, json=question).status_code == 401
+
+
+def test_batch_of_events_is_recorded_in_order_or_not_at_all(client: TestClient, sqlite_engine: Engine) -> None:
+    tenant, h = key_for(sqlite_engine, "service")
+    events = [
+        {"subject": EMAIL, "kind": "consent_given", "purpose": "newsletter", "at": "2024-01-01T00:00:00Z"},
+        {
+            "subject": {"identities": [{"kind": "phone", "value": "0812-3456-7890"}]},
+            "kind": "do_not_contact",
+            "channel": "sms",
+        },
+        {"subject": EMAIL, "kind": "consent_withdrawn", "purpose": "newsletter", "at": "2024-02-01T00:00:00Z"},
+    ]
+    done = client.post("/v1/ledger/events/batch", headers=h, json={"events": events})
+    assert done.status_code == 201, done.text
+    recorded = done.json()["events"]
+    assert done.json()["recorded"] == 3 and [e["kind"] for e in recorded] == [e["kind"] for e in events]
+    assert recorded[0]["subject"] == recorded[2]["subject"] != recorded[1]["subject"]
+    assert [e["id"] for e in recorded] == sorted(e["id"] for e in recorded)
+    question = {"purpose": "newsletter", "categories": ["user.contact.email"], "subject": EMAIL}
+    assert client.post("/v1/decide", headers=h, json=question).json()["allowed"] is False
+    bad = [events[0], {**events[2], "purpose": "no_such_purpose"}]
+    refused = client.post("/v1/ledger/events/batch", headers=h, json={"events": bad})
+    assert refused.status_code == 404 and "no_such_purpose" in refused.json()["error"]
+    unknown = client.post(
+        "/v1/ledger/events/batch",
+        headers=h,
+        json={"events": [events[0], {"subject": {"key": "b" * 64}, "kind": "gpc_signal"}]},
+    )
+    assert unknown.status_code == 404 and unknown.json()["where"] == "events[1]"
+    assert client.post("/v1/ledger/events/batch", headers=h, json={"events": []}).status_code == 422
+    _, dpo = key_for(sqlite_engine, "dpo", tenant)
+    history = client.get(f"/v1/subjects/{recorded[0]['subject']}/history", headers=dpo).json()["events"]
+    assert [e["id"] for e in history] == [recorded[0]["id"], recorded[2]["id"]]  # nothing of the refused ones
+    assert client.get("/v1/audit/verify", headers=dpo).json()["ok"] is True
+    _, other = key_for(sqlite_engine, "operator")
+    elsewhere = client.post("/v1/ledger/events/batch", headers=other, json={"events": events[:1]}).json()
+    assert elsewhere["events"][0]["subject"] != recorded[0]["subject"]  # another tenant, another key
+
+
+def test_decide_fast_path_answers_as_the_endpoint_does(client: TestClient, sqlite_engine: Engine) -> None:
+    """The first request with a key goes through FastAPI (verifying the key); later ones take the fast
+    path and must answer the same; anything unusual falls back to FastAPI with its messages."""
+    _, h = key_for(sqlite_engine, "service")
+    given = {"subject": EMAIL, "kind": "consent_given", "purpose": "newsletter"}
+    assert client.post("/v1/ledger/events", headers=h, json=given).status_code == 201
+    question = {"purpose": "newsletter", "categories": ["user.contact.email"], "subject": EMAIL}
+    first = client.post("/v1/decide", headers=h, json=question)
+    again = client.post("/v1/decide", headers=h, json=question)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() and again.json()["allowed"] is True
+    assert again.headers["content-type"] == "application/json"
+    denied = client.post("/v1/decide", headers=h, json={**question, "categories": ["user.health_and_medical"]})
+    assert denied.status_code == 200 and denied.json()["allowed"] is False and denied.json()["reasons"]
+    unknown = client.post("/v1/decide", headers=h, json={**question, "purpose": "nope"})
+    assert unknown.status_code == 404 and "nope" in unknown.json()["error"]
+    assert client.post("/v1/decide", headers=h, content=b"{not json").status_code == 422
+    assert client.post("/v1/decide", headers=h, json={**question, "extra": 1}).status_code == 422
+    assert client.post("/v1/decide", headers={"Authorization": "Bearer jaga_x_y"}, json=question).status_code == 401
+    _, reader = key_for(sqlite_engine, "dpo")
+    assert client.post("/v1/decide", headers=reader, json=question).status_code == 200

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
-from jaga import audit, ledger
+from jaga import ledger
 from jaga.decide import DecisionPoint
 from jaga.ledger import EventIn, Identity
+from jaga.ledger import _fast as ledger_fast
 from jaga.ledger import batch as ledger_batch
 from jaga.policy import Policy
 from jaga.store.base import utcnow
@@ -136,42 +137,50 @@ def test_point_in_time_and_identity_batches_read_the_store(point: DecisionPoint,
 
 
 @pytest.mark.postgres
-def test_writer_that_commits_last_with_an_earlier_event_id_is_seen(pg_engine: Engine, policy: Policy) -> None:
-    """PostgreSQL hands out event ids at insert and commits in any order; the chain's order is what counts.
+def test_writers_take_turns_and_readers_see_each_commit(pg_engine: Engine, policy: Policy) -> None:
+    """PostgreSQL hands out event ids at insert and could commit them in any order; the cache follows the
+    audit chain, whose order is the commit order because a writer holds the tenant's chain head from
+    before its event gets an id until it commits.
 
-    Writer B inserts its event first (the lower id) but commits after writer A. A reader that trusted
-    the highest event id it had seen would miss B for ever; the cache follows the audit chain instead.
+    Writer B records its event and pauses before committing. Writer A must wait for B (so A's event,
+    committed after B's, also has the higher id), while readers are not blocked and do not see B's
+    uncommitted write. Once both commit, the cache sees both.
     """
     tenant, sessions = new_tenant(pg_engine), sessions_for(pg_engine)
     point = DecisionPoint(policy, sessions, tenant, scan_above=0, audit_mode="off")
     a, b = consent(point, 2)
     assert allowed(point, [a, b]) == [True, True]
-    inserted, go = threading.Event(), threading.Event()
-    original = audit.append
+    recorded, go = threading.Event(), threading.Event()
+    original = ledger_fast.advance
 
-    def paused_append(*args: Any, **kwargs: Any) -> Any:
+    def paused_advance(*args: Any, **kwargs: Any) -> Any:
+        event_id = original(*args, **kwargs)
         if threading.current_thread().name == "writer-b":
-            inserted.set()  # B's event row is in (uncommitted) and has the lower id
+            recorded.set()  # B's event, state and audit entry are in, uncommitted
             assert go.wait(30)
-        return original(*args, **kwargs)
+        return event_id
 
     errors: list[BaseException] = []
 
-    def writer_b() -> None:
+    def run(key: str) -> None:
         try:
-            withdraw(sessions, tenant, b)
+            withdraw(sessions, tenant, key)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(audit, "append", paused_append)
-        thread = threading.Thread(target=writer_b, name="writer-b")
-        thread.start()
-        assert inserted.wait(30)
-        withdraw(sessions, tenant, a)  # A: higher event id, commits first
-        assert allowed(point, [a, b]) == [False, True]
+        mp.setattr(ledger_fast, "advance", paused_advance)
+        writer_b = threading.Thread(target=run, args=(b,), name="writer-b")
+        writer_b.start()
+        assert recorded.wait(30)
+        writer_a = threading.Thread(target=run, args=(a,), name="writer-a")
+        writer_a.start()
+        writer_a.join(0.5)
+        assert writer_a.is_alive()  # A waits for B's lock on the chain head
+        assert allowed(point, [a, b]) == [True, True]  # readers are not blocked; B is not committed
         go.set()
-        thread.join(30)
+        writer_b.join(30)
+        writer_a.join(30)
     assert not errors
     assert allowed(point, [a, b]) == [False, False]
     with sessions() as s:
@@ -179,7 +188,7 @@ def test_writer_that_commits_last_with_an_earlier_event_id_is_seen(pg_engine: En
             key: s.scalar(select(func.max(LedgerEvent.id)).join(LedgerSubject).where(LedgerSubject.key == key))
             for key in (a, b)
         }
-    assert last[b] < last[a]  # the scenario really happened: B's event has the lower id
+    assert last[b] < last[a]  # ids follow the commit order
 
 
 def test_tenant_over_the_cache_limit_is_read_each_time(engine: Engine, policy: Policy, reads: list[str]) -> None:

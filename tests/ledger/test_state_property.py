@@ -3,15 +3,18 @@ the events, equals what ``rebuild`` produces, and past-time reads equal the fold
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from jaga import ledger
+from jaga import audit, ledger
 from jaga.decide.rules import evaluate, plan
+from jaga.errors import NotFoundError
 from jaga.ledger import EventIn, EventKind, Identity, load_snapshots, snapshot
 from jaga.policy import Policy
 from jaga.store.models.ledger import LedgerEvent
@@ -41,9 +44,9 @@ event_st = st.builds(
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=st.lists(event_st, min_size=1, max_size=12), probe=st.integers(0, 48))
 def test_materialised_equals_fold_and_rebuild(
-    sqlite_engine: Engine, policy: Policy, events: list[dict[str, Any]], probe: int
+    engine: Engine, policy: Policy, events: list[dict[str, Any]], probe: int
 ) -> None:
-    tenant, sessions = new_tenant(sqlite_engine), sessions_for(sqlite_engine)
+    tenant, sessions = new_tenant(engine), sessions_for(engine)
     who = Identity.of("customer_id", "c-1")
     at = T0 + timedelta(hours=probe)
     with sessions() as s:
@@ -66,3 +69,72 @@ def test_materialised_equals_fold_and_rebuild(
         assert ledger.state_at(s, tenant, key).as_dict() == current
     p = plan(policy, "newsletter", ["user.contact.email"])
     assert evaluate(p, snapshot(past, "newsletter")) == evaluate(p, ledger.Snapshot(*batch.get(key, ledger.EMPTY)))
+
+
+def _records(rows: list[LedgerEvent], events: list[dict[str, Any]]) -> list[ledger.EventRecord]:
+    return [
+        ledger.EventRecord(
+            r.id, r.kind, r.purpose, r.channel, r.at, {k: v for k, v in data.items() if k in ("child", "enabled")}
+        )
+        for r, data in zip(rows, events, strict=True)
+    ]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    events=st.lists(st.tuples(st.integers(0, 2), event_st), min_size=1, max_size=16),
+    cuts=st.lists(st.integers(1, 16), min_size=1, max_size=4),
+    single=st.booleans(),
+)
+def test_batches_and_single_events_give_the_same_state_and_chain(
+    engine: Engine, events: list[tuple[int, dict[str, Any]]], cuts: list[int], single: bool
+) -> None:
+    """Events for three subjects, recorded in batches of random sizes (``record_many``), some one by one
+    (``record``), in any time order: each subject's state equals the fold of its events and a rebuild,
+    and the audit chain holds one entry per event, in the order recorded, and verifies."""
+    tenant, sessions = new_tenant(engine), sessions_for(engine)
+    people = [Identity.of("customer_id", f"c-{i}") for i in range(3)]
+    items = [(people[who], EventIn.model_validate(data)) for who, data in events]
+    recorded: list[ledger.RecordedEvent] = []
+    with sessions() as s:
+        start, sizes = 0, iter(cuts * 16)
+        while start < len(items):
+            part = items[start : start + next(sizes)]
+            if single and len(part) == 1:
+                recorded.append(ledger.record(s, tenant, *part[0]))
+            else:
+                recorded += ledger.record_many(s, tenant, part)
+            start += len(part)
+    assert [r.kind for r in recorded] == [e.kind.value for _, e in items]
+    with sessions() as s:
+        rows = {r.id: r for r in s.scalars(select(LedgerEvent).where(LedgerEvent.tenant_id == tenant))}
+        assert sorted(rows) == sorted(r.id for r in recorded)
+        chain = audit.entries(s, tenant, limit=100)[::-1]
+        assert [json.loads(e.payload)["event"] for e in chain] == [r.id for r in recorded]
+        assert audit.verify(s, tenant).ok
+        current = {}
+        for who in range(3):
+            mine = [(recorded[i], data) for i, (w, data) in enumerate(events) if w == who]
+            if not mine:
+                continue
+            key = mine[0][0].subject
+            current[key] = ledger.state_at(s, tenant, key).as_dict()
+            assert current[key] == ledger.fold(_records([rows[r.id] for r, _ in mine], [d for _, d in mine])).as_dict()
+        ledger.rebuild(s, tenant)
+        assert {key: ledger.state_at(s, tenant, key).as_dict() for key in current} == current
+
+
+def test_batch_is_all_or_nothing(engine: Engine, policy: Policy) -> None:
+    tenant, sessions = new_tenant(engine), sessions_for(engine)
+    good = EventIn(kind=EventKind.consent_given, purpose="newsletter")
+    bad = EventIn(kind=EventKind.consent_given, purpose="no_such_purpose")
+    who = Identity.of("email", "a@example.com")
+    with pytest.raises(NotFoundError) as refused, sessions() as s:
+        ledger.record_many(s, tenant, [(who, good), (who, bad)], policy=policy)
+    assert "no_such_purpose" in refused.value.message
+    with pytest.raises(NotFoundError) as unknown, sessions() as s:
+        ledger.record_many(s, tenant, [(who, good), ("0" * 64, good)])
+    assert unknown.value.where == "events[1]"
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEvent).where(LedgerEvent.tenant_id == tenant)) == 0
+        assert audit.verify(s, tenant).checked == 0
