@@ -3,7 +3,8 @@
 Run from the repository root: ``python -m bench.discover [--docs N] [--rows N] [--reps N]``.
 Prints one JSON line: precision/recall/F1 per category and overall for both engines, text throughput
 (MB/s), column-scan throughput (rows/s), their ratios, and the time and peak memory of a full scan of
-a large SQLite table (run in a child process so its peak RSS is its own). Figures are medians.
+a large SQLite table (run in a child process so its peak RSS is its own). Figures are medians; both
+engines are timed on the same texts and values, alternating round by round.
 """
 
 from __future__ import annotations
@@ -102,13 +103,23 @@ def _score(docs: Sequence[Doc], detect: Detector, labels: frozenset[str] | None 
     return {"overall": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())), "per_category": per}
 
 
-def _median_time(func: Callable[[], object], reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _paired_seconds(engines: Sequence[Callable[[Any], object]], chunks: Sequence[Any], reps: int) -> list[float]:
+    """Median over ``reps`` rounds of each engine's total time, the engines taking turns chunk by chunk.
+
+    On a shared machine load comes and goes within a second: timing one engine for a whole round and
+    then the other lets a burst land on either, and the ratio swings by half. Alternating on small
+    chunks of the same input (which engine goes first alternates too) exposes both to the same
+    load, so the ratio stays honest even while the absolute figures wander.
+    """
+    totals = [[0.0] * reps for _ in engines]
+    for rep in range(reps):
+        for i, chunk in enumerate(chunks):
+            order = range(len(engines)) if i % 2 == 0 else range(len(engines) - 1, -1, -1)
+            for k in order:
+                start = time.perf_counter()
+                engines[k](chunk)
+                totals[k][rep] += time.perf_counter() - start
+    return [statistics.median(t) for t in totals]
 
 
 def _column_values(rows: int) -> list[tuple[str, list[object]]]:
@@ -166,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=2000, help="labelled documents in the corpus")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in the big-table scan")
-    parser.add_argument("--column-rows", type=int, default=1000, help="rows per fixture table for rows/s")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions; medians are reported")
+    parser.add_argument("--column-rows", type=int, default=200, help="rows per fixture table for rows/s")
+    parser.add_argument("--reps", type=int, default=5, help="repetitions; medians are reported")
     parser.add_argument("--scan-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scan_child:
@@ -176,19 +187,19 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     docs = corpus(args.docs)
     presidio, presidio_labels = _presidio()
-    text = "\n".join(d.text for d in docs)
-    mb = len(text.encode()) / 1e6
-    jaga_s = _median_time(lambda: [_jaga(d.text) for d in docs], args.reps)
-    presidio_docs = docs[: max(1, len(docs) // 10)]  # Presidio is slow: time a tenth, scale per MB
-    presidio_mb = len("\n".join(d.text for d in presidio_docs).encode()) / 1e6
-    presidio_s = _median_time(lambda: [presidio(d.text) for d in presidio_docs], args.reps)
+    # Both engines read the same texts and the same column values, taking turns (see _paired_seconds).
+    texts = [d.text for d in docs]
+    mb = len("\n".join(texts).encode()) / 1e6
+    text_chunks = [texts[i : i + 50] for i in range(0, len(texts), 50)]
+    jaga_s, presidio_s = _paired_seconds(
+        [lambda ts: [_jaga(t) for t in ts], lambda ts: [presidio(t) for t in ts]], text_chunks, args.reps
+    )
 
     columns = _column_values(args.column_rows)
     rows = args.column_rows * len(TABLES)
-    jaga_cols_s = _median_time(lambda: _columns_jaga(columns), args.reps)
-    small = [(n, v[: max(1, len(v) // 10)]) for n, v in columns]
-    presidio_rows = max(1, args.column_rows // 10) * len(TABLES)
-    presidio_cols_s = _median_time(lambda: _columns_presidio(presidio, small), args.reps)
+    jaga_cols_s, presidio_cols_s = _paired_seconds(
+        [lambda c: _columns_jaga(c), lambda c: _columns_presidio(presidio, c)], [[c] for c in columns], args.reps
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "big.db"
@@ -203,8 +214,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         big = json.loads(child.stdout.strip().splitlines()[-1])
 
-    jaga_mbs, presidio_mbs = mb / jaga_s, presidio_mb / presidio_s
-    jaga_rps, presidio_rps = rows / jaga_cols_s, presidio_rows / presidio_cols_s
+    jaga_mbs, presidio_mbs = mb / jaga_s, mb / presidio_s
+    jaga_rps, presidio_rps = rows / jaga_cols_s, rows / presidio_cols_s
     jaga_all = _score(docs, _jaga)
     presidio_all = _score(docs, presidio)
     result = {

@@ -143,6 +143,10 @@ class Gen:
             return " ".join(number[i : i + 4] for i in range(0, 16, 4))
         return number
 
+    def phone_shaped_code(self) -> str:
+        """An activation code shaped like a mobile number, which is not one."""
+        return f"08{self.r.choice(self.MOBILE)[1:]}-{self.digits(4)}-{self.digits(4)}"
+
     def bank(self) -> tuple[str, str]:
         name, length = self.r.choice(list(self.BANKS.items()))
         return name, str(self.r.randint(1, 9)) + self.digits(length - 1)
@@ -199,9 +203,40 @@ class Gen:
 
 
 def _document(g: Gen, i: int) -> Doc:
-    """One document; the template rotates so each entity appears in several phrasings."""
+    """One document; the template rotates so each entity appears in several phrasings.
+
+    The last three templates are the hard ones: identifier-shaped numbers that are not personal data
+    and carry no telling context word, personal data with no cue word, and unusual formats. They are
+    there so the F1 figure is not flattered by a corpus built from the detectors' own phrasings.
+    """
     r = g.r
-    t = i % 14
+    t = i % 17
+    if t == 14:
+        return Doc("note").say(
+            f"Nomor kontrak {g.nik()} berlaku sampai {r.randint(1, 28)} Desember {r.randint(2025, 2030)}. ",
+            f"Kode aktivasi {g.phone_shaped_code()}, seri {g.digits(13)}.",
+        )
+    if t == 15:
+        return Doc("ticket").say(
+            (g.name(), m.NAME),
+            " minta invoice dikirim ulang ke ",
+            (g.fake.email().upper() if r.random() < 0.3 else g.fake.email(), m.EMAIL),
+            ", bisa dihubungi di ",
+            (g.phone(), m.PHONE),
+            ".",
+        )
+    if t == 16:
+        nik = g.nik()
+        grouped = " ".join(nik[k : k + 4] for k in range(0, 16, 4))
+        card = g.card().replace(" ", "")
+        return Doc("form").say(
+            "No. KTP ",
+            (grouped, m.NIK),
+            "; kartu ",
+            ("-".join(card[k : k + 4] for k in range(0, len(card), 4)) if len(card) == 16 else card, m.CARD),
+            "; tel. ",
+            (g.phone().replace("-", "."), m.PHONE),
+        )
     if t == 0:
         return Doc("ticket").say(
             "Halo admin, nama saya ",

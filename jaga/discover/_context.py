@@ -7,8 +7,8 @@ is paid per candidate, not per character of text.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from enum import Enum
 from typing import TypeAlias
@@ -34,6 +34,10 @@ class Cue(Enum):
     IP = "ip"
     EMAIL = "email"
     NEGATIVE = "negative"
+
+    # ``Enum.__hash__`` is Python code (it hashes the name); members are singletons, so identity
+    # hashing is equivalent and runs in C: the scanner looks contexts up by cue for every candidate.
+    __hash__ = object.__hash__
 
 
 # Bank name -> account-number lengths its core banking system issues.
@@ -221,12 +225,17 @@ class Context:
 
 
 _EMPTY = Context(None, False, None)
+_HINTED = {cue: Context(cue, True, None) for cue in Cue}
+# Contexts without a bank name are shared (nothing modifies a Context): there are only two per cue,
+# and building one costs more than looking it up.
+_NEAR = _HINTED
+_FAR = {cue: Context(cue, False, None) for cue in Cue}
 
 
-_CUE_TRIE = trie_regex(sorted(CUE_OF, key=len, reverse=True))
+CUE_TRIE = trie_regex(sorted(CUE_OF, key=len, reverse=True))
 # Starts with a plain character class so ``re`` skips ordinary text in C (see ``_text``).
-_CUE_SCAN = re.compile(r"[^\w-](" + _CUE_TRIE + r")(?![\w-])")
-_CUE_AT_START = re.compile("(" + _CUE_TRIE + r")(?![\w-])")
+_CUE_SCAN = re.compile(r"[^\w-](" + CUE_TRIE + r")(?![\w-])")
+_CUE_AT_START = re.compile("(" + CUE_TRIE + r")(?![\w-])")
 _DIGIT = re.compile(r"\d")
 
 
@@ -242,56 +251,93 @@ class CueIndex:
     """Every cue in one text, found in a single pass; each candidate then looks its context up.
 
     Looking up is a bisection over cue positions instead of a regex over a window per candidate,
-    which keeps dense texts (a form full of identifiers) fast.
+    which keeps dense texts (a form full of identifiers) fast. The scanner finds the cues in the
+    same regex pass as the trigger words and hands them over as parallel lists (starts, ends,
+    lower-cased cue words, and what each says); :func:`cue_index` scans a text on its own.
     """
 
-    __slots__ = ("cues", "ends", "starts", "text")
+    __slots__ = ("cues", "ends", "hint", "kinds", "starts", "text")
 
-    def __init__(self, text: str, low: str | None = None) -> None:
-        low = lower_same_length(text) if low is None else low
+    def __init__(
+        self,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        cues: list[str],
+        hint: Cue | None = None,
+        kinds: list[Cue] | None = None,
+    ) -> None:
         self.text = text
-        found: list[tuple[int, int, str]] = []
-        first = _CUE_AT_START.match(low)
-        if first is not None:
-            found.append((first.start(1), first.end(1), first.group(1)))
-        found.extend((m.start(1), m.end(1), m.group(1)) for m in _CUE_SCAN.finditer(low))
-        self.starts = [c[0] for c in found]
-        self.ends = [c[1] for c in found]
-        self.cues = [c[2] for c in found]
+        self.starts = starts
+        self.ends = ends
+        self.cues = cues
+        self.kinds = [CUE_OF[c] for c in cues] if kinds is None else kinds  # what each cue says
+        self.hint = hint
+
+    def accounts(self) -> bool:
+        """Whether any candidate of this text can have a bank or account cue as its context."""
+        hint = self.hint
+        kinds = self.kinds
+        return hint is Cue.BANK or hint is Cue.ACCOUNT or Cue.BANK in kinds or Cue.ACCOUNT in kinds
 
     def at(self, start: int, end: int, hint: Cue | None = None) -> Context:
-        """The cue governing the candidate ``text[start:end]``; ``hint`` stands in when none is found.
+        """The cue governing the candidate ``text[start:end]``; the hint stands in when none is found.
 
         The nearest cue before the candidate wins, else the nearest after it. A cue only counts if
         no digit lies between it and the candidate: in "rek 123 a/n Budi, hp 0812" the "rek" belongs
-        to 123, not to the phone number.
+        to 123, not to the phone number. ``hint`` overrides the index's own hint.
         """
-        k = bisect.bisect_right(self.ends, start) - 1
+        if hint is None:
+            hint = self.hint
+        starts = self.starts
+        if not starts:
+            return _EMPTY if hint is None else _HINTED[hint]
+        ends, kinds = self.ends, self.kinds
+        k = bisect_right(ends, start) - 1
         best = k
         bank: str | None = None
-        while k >= 0 and self.starts[k] >= start - WINDOW_BEFORE:
-            if bank is None and CUE_OF[self.cues[k]] is Cue.BANK:
+        window = start - WINDOW_BEFORE
+        while k >= 0 and starts[k] >= window:
+            if bank is None and kinds[k] is Cue.BANK:
                 bank = self.cues[k]
             k -= 1
-        if best >= 0 and self.starts[best] >= start - WINDOW_BEFORE:
-            gap_start = self.ends[best]
+        if best >= 0 and starts[best] >= window:
+            gap_start = ends[best]
             if _DIGIT.search(self.text, gap_start, start) is None:
-                return Context(CUE_OF[self.cues[best]], start - gap_start <= 12, bank)
-        i = bisect.bisect_left(self.starts, end)
-        if (
-            i < len(self.starts)
-            and self.ends[i] <= end + WINDOW_AFTER
-            and _DIGIT.search(self.text, end, self.starts[i]) is None
-        ):
-            cue = CUE_OF[self.cues[i]]
-            return Context(cue, self.starts[i] - end <= 8, self.cues[i] if cue is Cue.BANK else None)
+                if bank is None:
+                    return (_NEAR if start - gap_start <= 12 else _FAR)[kinds[best]]
+                return Context(kinds[best], start - gap_start <= 12, bank)
+        i = bisect_left(starts, end)
+        if i < len(starts) and ends[i] <= end + WINDOW_AFTER and _DIGIT.search(self.text, end, starts[i]) is None:
+            cue = kinds[i]
+            if cue is Cue.BANK:
+                return Context(cue, starts[i] - end <= 8, self.cues[i])
+            return (_NEAR if starts[i] - end <= 8 else _FAR)[cue]
         if hint is not None:
-            return Context(hint, True, None)
+            return _HINTED[hint]
         return _EMPTY
+
+
+def cue_index(text: str, low: str | None = None, hint: Cue | None = None) -> CueIndex:
+    """Index the cues of ``text`` by itself (``low`` is its :func:`lower_same_length`, if at hand)."""
+    low = lower_same_length(text) if low is None else low
+    starts: list[int] = []
+    ends: list[int] = []
+    cues: list[str] = []
+    first = _CUE_AT_START.match(low)
+    if first is not None:
+        starts.append(first.start(1))
+        ends.append(first.end(1))
+        cues.append(first.group(1))
+    for m in _CUE_SCAN.finditer(low):
+        starts.append(m.start(1))
+        ends.append(m.end(1))
+        cues.append(m.group(1))
+    return CueIndex(text, starts, ends, cues, hint)
 
 
 def context_at(text: str, start: int, end: int, hint: Cue | None = None) -> Context:
     """The context of one candidate when no :class:`CueIndex` of the whole text is at hand."""
     lo = max(0, start - WINDOW_BEFORE)
     hi = min(len(text), end + WINDOW_AFTER)
-    return CueIndex(text[lo:hi]).at(start - lo, end - lo, hint)
+    return cue_index(text[lo:hi]).at(start - lo, end - lo, hint)

@@ -46,6 +46,27 @@ class Finding:
     detail: str | None = None
 
 
+_FIELDS = ("start", "end", "category", "confidence", "detector", "detail")
+# The slot descriptors of the frozen dataclass write a field without the frozen ``__setattr__``
+# guard: :func:`finding` builds one in about half the time of ``Finding(...)``.
+_set_start, _set_end, _set_category, _set_confidence, _set_detector, _set_detail = (
+    vars(Finding)[name].__set__ for name in _FIELDS
+)
+_new = object.__new__
+
+
+def finding(values: tuple[int, int, str, float, str, str | None]) -> Finding:
+    """``Finding(*values)``, faster: the scanner builds one for every span it reports."""
+    f: Finding = _new(Finding)
+    _set_start(f, values[0])
+    _set_end(f, values[1])
+    _set_category(f, values[2])
+    _set_confidence(f, values[3])
+    _set_detector(f, values[4])
+    _set_detail(f, values[5])
+    return f
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnProposal:
     """What the classifier believes one column holds, with the evidence behind the belief."""
