@@ -162,8 +162,17 @@ def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
     return out
 
 
-def _baseline(sessions: Callable[[], AbstractContextManager[Session]], tenant: int, keys: list[str]) -> None:
-    """The straightforward approach: one query for the latest consent row of each subject."""
+def _baseline(
+    sessions: Callable[[], AbstractContextManager[Session]], tenant: int, keys: list[str], *, each: bool = False
+) -> None:
+    """The straightforward approach: one query for the latest consent row of each subject, all in one
+    transaction (the batch comparison) or, with ``each``, one transaction per decision as a service
+    answering one question at a time would run it (the single-decision comparison: jaga's
+    ``decide`` also opens its own transaction for each question)."""
+    if each:
+        for key in keys:
+            _baseline(sessions, tenant, [key])
+        return
     sql = text(
         "SELECT e.kind FROM ledger_events e JOIN ledger_subjects s ON s.id = e.subject_id "
         "WHERE s.tenant_id = :t AND s.key = :k AND e.purpose = :p "
@@ -461,6 +470,9 @@ def run_db(
         out["single_decisions_per_s"] = round(len(sample) / single)
         base = statistics.median(_timed(lambda: _baseline(sessions.begin, tenant, sample), 3))
         out["baseline_decisions_per_s"] = round(len(sample) / base)
+        each = statistics.median(_timed(lambda: _baseline(sessions.begin, tenant, sample, each=True), 3))
+        out["baseline_single_decisions_per_s"] = round(len(sample) / each)
+        out["single_vs_baseline"] = round(out["single_decisions_per_s"] / out["baseline_single_decisions_per_s"], 2)
         out["batch_vs_baseline"] = round(out["batch_decisions_per_s"] / out["baseline_decisions_per_s"], 1)
         out["batch_cold_vs_baseline"] = round(out["batch_cold_decisions_per_s"] / out["baseline_decisions_per_s"], 1)
         ingest = sample[:1000]
@@ -498,7 +510,9 @@ def main() -> None:
     parser.add_argument("--subjects", type=int, default=200_000)
     parser.add_argument("--dbs", default="sqlite,postgresql")
     parser.add_argument("--http-requests", type=int, default=3000, help="0 skips the HTTP part")
-    parser.add_argument("--http-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--http-workers", type=int, default=os.cpu_count() or 1, help="uvicorn worker processes (default: one per core)"
+    )
     parser.add_argument("--http-rate", type=float, default=2000, help="open-loop request rate (req/s)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

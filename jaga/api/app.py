@@ -7,6 +7,7 @@ configuration). Nothing here logs request bodies, which may hold identities.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, MutableMapping
 from typing import Any, cast
 
@@ -22,7 +23,7 @@ from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
-from jaga.policy import Policy
+from jaga.policy import Policy, load_policy
 from jaga.store import make_engine
 
 _STATUS: tuple[tuple[type[JagaError], int], ...] = (
@@ -91,3 +92,20 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+SERVE_POLICY = "JAGA_SERVE_POLICY"
+SERVE_AUDIT = "JAGA_SERVE_AUDIT"
+
+
+def served_app() -> FastAPI:
+    """The app of one ``jaga serve --workers N`` process.
+
+    uvicorn starts each worker by importing this factory, so the policy path and audit mode travel in
+    the environment; each worker opens its own store connections and keeps its own decision cache,
+    kept fresh by the audit chain like any other reader.
+    """
+    path = os.environ.get(SERVE_POLICY)
+    return create_app(
+        make_engine(), load_policy(path) if path else None, audit_mode=os.environ.get(SERVE_AUDIT, "denials")
+    )
