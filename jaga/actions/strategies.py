@@ -150,7 +150,7 @@ def in_sql(plan: ColumnPlan, column: Column[Any], dialect: str) -> ColumnElement
     if dialect == "postgresql":
         year = func.date_trunc("year", column)
         return year if issubclass(column.type.python_type, datetime) else cast(year, Date)
-    if dialect == "mysql":
+    if dialect in ("mysql", "mariadb"):
         return func.makedate(func.year(column), 1)
     return None
 

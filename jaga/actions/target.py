@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import Connection, MetaData, Table, any_, bindparam, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -238,16 +238,46 @@ class Schema:
         return self.key_clause(node, keys)
 
 
-def side_by_side(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T]:
-    """Each job's result, in order; run on threads at once when ``concurrent`` (each job opens its own
-    connection, and the driver lets go of the GIL while the server works), else one after another.
-    Every job runs to its end before the first failure is raised, so no transaction is left open."""
+def settle(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T | Exception]:
+    """Each job's result or the exception it raised, in order; run on threads at once when
+    ``concurrent`` (each job opens its own connection, and the driver lets go of the GIL while the
+    server works), else one after another. Every job runs to its end, so no transaction is left open
+    and the caller can record what did succeed before it reports what did not."""
     if not concurrent or len(jobs) < 2:
-        return [job() for job in jobs]
+        out: list[T | Exception] = []
+        for job in jobs:
+            try:
+                out.append(job())
+            except Exception as exc:  # handed back to the caller, which raises it
+                out.append(exc)
+        return out
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs)), thread_name_prefix="jaga-sql") as pool:
         futures = [pool.submit(job) for job in jobs]
         wait_all(futures)
-    return [future.result() for future in futures]
+    return [cast(Exception, f.exception()) if f.exception() is not None else f.result() for f in futures]
+
+
+def side_by_side(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T]:
+    """:func:`settle`, raising the first failure once every job has ended."""
+    results = settle(jobs, concurrent=concurrent)
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return cast(list[T], results)
+
+
+def fold(value: Any) -> Any:
+    """A key value as a case- and pad-insensitive collation compares it (MariaDB's default), so a row a
+    database matched can be attributed even when its spelling differs from the value that found it."""
+    return value.casefold().rstrip() if isinstance(value, str) else value
+
+
+def attribute(seeds: dict[Any, set[int]], value: Any, folded: dict[Any, set[int]] | None = None) -> set[int]:
+    """The subjects a parent value leads to (empty when the database matched a value we cannot place)."""
+    found = seeds.get(value)
+    if found is None:
+        found = (folded if folded is not None else {fold(k): v for k, v in seeds.items()}).get(fold(value), set())
+    return found
 
 
 def _order(v: Any) -> Any:

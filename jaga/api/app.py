@@ -81,7 +81,9 @@ def create_app(
         policies=dict(policies or {}),
         default_policy=policy,
         audit_mode=AuditMode(audit_mode),
-        inline_decisions=bind.dialect.name == "sqlite",
+        # a read of an in-process SQLite file is cheaper than a hop to a thread; a decision that may be
+        # audited can wait on SQLite's write lock, which must never stall the event loop
+        inline_decisions=bind.dialect.name == "sqlite" and AuditMode(audit_mode) == AuditMode.off,
     )
     app.add_exception_handler(JagaError, _jaga_error)
     for router in (ledger.router, decide.router, audit.router, keys.router):

@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from jaga import audit
 from jaga.actions.erase import coerce_value, delete_rows, leftovers, rectify_rows, restrict_rows, update_rows
 from jaga.actions.export import ExportMeta, Staging, export_table, package, visible_columns
-from jaga.actions.target import side_by_side
+from jaga.actions.target import settle, side_by_side
 from jaga.datamap import Connections, DataMap, load_datamap
 from jaga.datamap.graph import waves
 from jaga.errors import JagaError, NotFoundError
@@ -68,7 +68,7 @@ from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
 from jaga.store.models.dsr import DsrBatch, DsrRequest, DsrRestriction, DsrStep
 
 CRASH_ENV = "JAGA_DSR_CRASH"
-"""``<step seq>:<before|during|after>``: the runner kills itself with SIGKILL there (crash tests)."""
+"""``<step seq or name>:<before|during|after>``: the runner kills itself with SIGKILL there (crash tests)."""
 
 
 @dataclass(frozen=True)
@@ -199,13 +199,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _crash(seq: int, phase: str, attempts: int) -> None:
+def _crash(seq: int, phase: str, attempts: int, name: str = "") -> None:
     wanted = os.environ.get(CRASH_ENV, "")
-    if attempts == 1 and wanted == f"{seq}:{phase}":
+    if attempts == 1 and wanted in (f"{seq}:{phase}", f"{name}:{phase}"):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _ticker(seq: int, attempts: int) -> Callable[[], None]:
+def _ticker(seq: int, attempts: int, name: str = "") -> Callable[[], None]:
     """Called after each chunk of a table step: the first call is the ``during`` crash point."""
     fired = False
 
@@ -213,7 +213,7 @@ def _ticker(seq: int, attempts: int) -> Callable[[], None]:
         nonlocal fired
         if not fired:
             fired = True
-            _crash(seq, "during", attempts)
+            _crash(seq, "during", attempts, name)
 
     return tick
 
@@ -274,10 +274,10 @@ class _Runner:
             for sid, (rid, sealed) in self.requests.items()
         ]
 
-    @property
+    @cached_property
     def defer(self) -> set[tuple[str, str]]:
         """Tables an erasure finds by deleting from them (:func:`deferrable`); every other kind reads all."""
-        return deferrable(self.datamap, self.policy) if self.kind == "erasure" else set()
+        return deferrable(self.datamap, self.policy, self.schema) if self.kind == "erasure" else set()
 
     def plan(self) -> Plan:
         subjects = self.subjects()
@@ -408,18 +408,21 @@ class _Runner:
         self._mark([seq for seq, _, _ in group], "running", {seq: attempt for seq, _, attempt in group})
         jobs: list[Callable[[], dict[str, Any]]] = []
         for seq, name, attempt in group:
-            _crash(seq, "before", attempt)
+            _crash(seq, "before", attempt, name)
             action, _, table = name.partition(":")
             tp = plan.table(table)
             assert tp is not None
             self.schema.table((tp.dataset, tp.collection))  # reflected here, not on the worker threads
-            jobs.append(partial(self._table_step, action, tp, _ticker(seq, attempt)))
-        results = side_by_side(jobs, concurrent=True)
-        for seq, _, attempt in group:
-            _crash(seq, "after", attempt)
-        self._mark(
-            [seq for seq, _, _ in group], "done", results=dict(zip([seq for seq, _, _ in group], results, strict=True))
-        )
+            jobs.append(partial(self._table_step, action, tp, _ticker(seq, attempt, name)))
+        outcomes = settle(jobs, concurrent=True)
+        for seq, name, attempt in group:
+            _crash(seq, "after", attempt, name)
+        done = {seq: r for (seq, _, _), r in zip(group, outcomes, strict=True) if not isinstance(r, Exception)}
+        if done:  # what succeeded stays done even when a sibling failed
+            self._mark(list(done), "done", results=done)
+        failed = next((r for r in outcomes if isinstance(r, Exception)), None)
+        if failed is not None:
+            raise failed
 
     def _results(self) -> dict[str, Any]:
         with session_scope(self.store_url) as s:
@@ -437,8 +440,8 @@ class _Runner:
             batch = s.get(DsrBatch, self.batch_id)
             assert batch is not None
             batch.status = "running"
-        _crash(seq, "before", attempt)
-        tick = _ticker(seq, attempt)
+        _crash(seq, "before", attempt, name)
+        tick = _ticker(seq, attempt, name)
         action, _, table = name.partition(":")
         tp = plan.table(table) if table else None
         if action == "finish":
@@ -451,7 +454,7 @@ class _Runner:
         else:
             assert tp is not None
             result = self._table_step(action, tp, tick)
-        _crash(seq, "after", attempt)
+        _crash(seq, "after", attempt, name)
         with session_scope(self.store_url) as s:
             step = s.scalar(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq == seq))
             assert step is not None
@@ -465,9 +468,14 @@ class _Runner:
             with engine.connect() as conn:
                 n = export_table(conn, self.schema, tp, visible_columns(coll, allowed), self.staging)
             return {"rows": n, "per_request": _per_request(tp)}
+        deferred = action == "erase" and tp.via is not None
+        if deferred:
+            tp.keys.update(self._returned(tp))  # rows an earlier attempt deleted and committed
         with engine.begin() as conn:
             if action == "erase" and tp.mode == "delete":
                 n = delete_rows(conn, self.schema, tp, tick)
+                if deferred:
+                    self._remember(tp)  # before the company commit: a crash after it loses nothing
             elif action == "erase":
                 n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
             elif action == "rectify":
@@ -479,6 +487,25 @@ class _Runner:
                 tick()
         held = self._held(tp, action)
         return {"rows": n, "per_request": _per_request(tp), "held": held}
+
+    def _remember(self, tp: TablePlan) -> None:
+        """Keep the rows a deferred delete returned (their keys and subjects, not their data) on its step,
+        so a re-run after the company commit, which finds them gone, still reports them."""
+        kept = json.dumps({"returned": [[list(k), sorted(s)] for k, s in tp.keys.items()]})
+        with session_scope(self.store_url) as s:
+            s.execute(
+                update(DsrStep)
+                .where(DsrStep.batch_id == self.batch_id, DsrStep.name == f"erase:{tp.name}")
+                .values(result=kept)
+            )
+
+    def _returned(self, tp: TablePlan) -> dict[tuple[Any, ...], set[int]]:
+        with session_scope(self.store_url) as s:
+            kept = s.scalar(
+                select(DsrStep.result).where(DsrStep.batch_id == self.batch_id, DsrStep.name == f"erase:{tp.name}")
+            )
+        rows = json.loads(kept).get("returned", []) if kept else []
+        return {tuple(k): set(sids) for k, sids in rows}
 
     def _held(self, tp: TablePlan, action: str) -> dict[str, Any]:
         """Held rows and columns per request, with the law and the day they may go; recorded in the store
@@ -556,8 +583,10 @@ class _Runner:
             if tp.via is not None and node in seeds:  # and parents found afresh lead to their rows
                 for value, sids in seeds[node][1].items():
                     tp.via[1].setdefault(value, set()).update(sids)
-        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
         nodes = [(tp.dataset, tp.collection) for tp in plan.tables]
+        for node in nodes:
+            self.schema.table(node)  # reflected here, not on the worker threads
+        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
         for tp, counts in zip(plan.tables, side_by_side(jobs, concurrent=self.schema.concurrent(nodes)), strict=True):
             for sid in self.requests:
                 left[str(sid)][tp.name] = counts.get(sid, 0)

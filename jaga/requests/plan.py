@@ -21,7 +21,7 @@ from jaga.actions.holds import holds
 from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side_by_side
 from jaga.datamap import DataMap, edges
-from jaga.datamap.graph import Node, parents, waves
+from jaga.datamap.graph import Edge, Node, parents, waves
 from jaga.policy import Policy
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
@@ -179,7 +179,26 @@ def traverse(
     return Traversal({n: r for n, r in rows.items() if r}, {n: h for n, h in hits.items() if h}, how, seeds)
 
 
-def deferrable(datamap: DataMap, policy: Policy) -> set[Node]:
+def _plain_link(schema: Schema, node: Node, link: Edge) -> bool:
+    """Whether a deferred delete can run on ``node`` through ``link``: its database returns deleted rows
+    (PostgreSQL, SQLite, MariaDB; not MySQL), and the link and key values are plain integers or text of
+    the same kind on both sides, so they survive being frozen as JSON and compare as Python values."""
+    child, parent = schema.table(node), schema.table(link.src)  # reflecting connects: the dialect knows itself
+    if not schema.conns.engine(node[0]).dialect.delete_returning:
+        return False
+    kinds = {_python_type(child.c[link.dst_field]), _python_type(parent.c[link.src_field])}
+    keys = {_python_type(child.c[name]) for name in schema.pk(node)}
+    return len(kinds) == 1 and kinds <= {int, str} and keys <= {int, str}
+
+
+def _python_type(column: Column[Any]) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
+def deferrable(datamap: DataMap, policy: Policy, schema: Schema | None = None) -> set[Node]:
     """Tables an erasure need not read before it deletes from them.
 
     A table whose rows are all deleted, that holds no identity, is reached by exactly one reference and
@@ -202,6 +221,7 @@ def deferrable(datamap: DataMap, policy: Policy) -> set[Node]:
             and len(incoming) == 1
             and incoming[0].src != node
             and not any(n in personal or any(e.src == n for e in links) for n in onward)
+            and (schema is None or _plain_link(schema, node, incoming[0]))
         ):
             out.add(node)
     return out

@@ -61,8 +61,13 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = parsed.set(drivername="mysql+pymysql")
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # MySQL/MariaDB default to REPEATABLE READ, where a transaction's first plain read fixes its snapshot:
+    # a ledger writer that looked a subject up before taking the tenant's audit-head lock would then fold
+    # its new state from data older than the writer it waited for. READ COMMITTED (PostgreSQL's default)
+    # reads what committed before each statement.
+    options: dict[str, Any] = {"isolation_level": "READ COMMITTED"} if parsed.drivername.startswith("mysql") else {}
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **options)
     except (ArgumentError, ModuleNotFoundError) as exc:
         raise ConfigError(f"cannot use database URL {redact_url(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
