@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from jaga.ledger.state import EventRecord, SubjectState, fold
+from jaga.store.db import placeholders
 from jaga.store.models.ledger import LedgerEvent, LedgerState
 
 
@@ -193,16 +194,7 @@ def _state_sql(dialect: str, paramstyle: str, by_identity: bool, at: bool, keys:
     )
     if keys is not None:
         sql += f" AND {match} = ANY(?)" if dialect == "postgresql" else f" AND {match} IN ({', '.join('?' * keys)})"
-    return _placeholders(sql, paramstyle)
-
-
-def _placeholders(sql: str, paramstyle: str) -> str:
-    """``?`` placeholders in the driver's style (the statements here hold no other ``?`` or ``%``)."""
-    if paramstyle == "qmark":
-        return sql
-    if paramstyle in ("format", "pyformat"):
-        return sql.replace("?", "%s")
-    raise NotImplementedError(f"driver parameter style {paramstyle!r} is not supported")  # pragma: no cover
+    return placeholders(sql, paramstyle)
 
 
 _FETCH = 20_000
@@ -316,7 +308,7 @@ def scan_states(session: Session, tenant_id: int, purpose: str) -> dict[str, int
 def count_states(session: Session, tenant_id: int) -> int:
     """How many subjects of the tenant have any state: tells whether a list is most of the tenant."""
     conn = session.connection()
-    sql = _placeholders("SELECT COUNT(*) FROM ledger_state WHERE tenant_id = ?", conn.dialect.paramstyle)
+    sql = placeholders("SELECT COUNT(*) FROM ledger_state WHERE tenant_id = ?", conn.dialect.paramstyle)
     row = next(_rows(conn, sql, (tenant_id,)), None)
     return int(row[0]) if row is not None else 0
 
@@ -365,7 +357,7 @@ def _fold_many(session: Session, subject_ids: Sequence[int], at: datetime) -> di
 def audit_position(session: Session, tenant_id: int) -> int:
     """The tenant's last audit sequence number visible to this session (0 for an empty chain)."""
     conn = session.connection()
-    sql = _placeholders("SELECT MAX(seq) FROM audit_entries WHERE tenant_id = ?", conn.dialect.paramstyle)
+    sql = placeholders("SELECT MAX(seq) FROM audit_entries WHERE tenant_id = ?", conn.dialect.paramstyle)
     row = next(_rows(conn, sql, (tenant_id,)), None)
     return int(row[0]) if row is not None and row[0] is not None else 0
 
@@ -379,7 +371,7 @@ def changed_since(session: Session, tenant_id: int, position: int) -> tuple[int,
     named no subject (a rebuild): anything may have changed. One indexed range read; nothing when idle.
     """
     conn = session.connection()
-    sql = _placeholders(
+    sql = placeholders(
         "SELECT seq, CASE WHEN kind LIKE ? THEN payload END FROM audit_entries WHERE tenant_id = ? AND seq > ?",
         conn.dialect.paramstyle,
     )
