@@ -57,3 +57,9 @@ def regimes_show(regime: str = typer.Argument("uu_pdp", help="uu_pdp or gdpr")) 
         f"the people affected within {b.subjects_deadline or 'without undue delay'} "
         f"({b.subjects_article}{', if high risk' if b.subjects_only_if_high_risk else ''})."
     )
+    console.print(
+        f"Decisions cite: purpose limitation {law.purpose_limitation_article}; consent withdrawal "
+        f"{law.consent_withdrawal_article}; objection {law.objection_article}; direct marketing "
+        f"{law.direct_marketing_objection_article}; restriction {law.restriction_article}; children under "
+        f"{law.child_age} ({law.child_article})."
+    )

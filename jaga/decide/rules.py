@@ -19,7 +19,6 @@ from jaga.regimes import Regime, get_regime
 
 CONSENT_BASES = frozenset({LegalBasis.consent, LegalBasis.explicit_consent})
 MARKETING_BASES = CONSENT_BASES | {LegalBasis.legitimate_interest}
-_PURPOSE_LIMITATION = {"uu_pdp": "UU PDP art. 16(2)(b)", "gdpr": "GDPR art. 5(1)(b)"}
 
 
 class Operation(StrEnum):
@@ -98,7 +97,7 @@ def plan(
     regimes = tuple(get_regime(key) for key in policy.controller.regimes)
     reasons: list[Reason] = []
     index = next((i for i, p in enumerate(policy.purposes) if p.key == purpose_key), None)
-    limitation = _cite(regimes, lambda r: r.extra.get("purpose_limitation", _PURPOSE_LIMITATION[r.key]))
+    limitation = _cite(regimes, lambda r: r.purpose_limitation_article)
     if index is None:
         reasons.append(
             Reason(

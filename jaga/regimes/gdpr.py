@@ -134,5 +134,7 @@ GDPR = Regime(
     information_article="GDPR art. 13, 14",
     consent_withdrawal_article="GDPR art. 7(3)",
     restriction_article="GDPR art. 18",
+    # collected for specified, explicit and legitimate purposes, not further processed incompatibly
+    purpose_limitation_article="GDPR art. 5(1)(b)",
     extra={"dpia": "GDPR art. 35", "processor": "GDPR art. 28", "security": "GDPR art. 32"},
 )

@@ -75,6 +75,7 @@ class Regime:
     information_article: str
     consent_withdrawal_article: str
     restriction_article: str
+    purpose_limitation_article: str
     extra: dict[str, str] = field(default_factory=dict)
 
     def rule(self, right: Right) -> RightRule | None:

@@ -103,5 +103,7 @@ UU_PDP = Regime(
     information_article="UU PDP art. 5, 21",
     consent_withdrawal_article="UU PDP art. 9, 40",
     restriction_article="UU PDP art. 11, 41",
+    # processing limited to its purpose, in a specific, lawful and transparent way
+    purpose_limitation_article="UU PDP art. 16(2)(b)",
     extra={"dpia": "UU PDP art. 34", "processor": "UU PDP art. 51", "security": "UU PDP art. 35, 39"},
 )

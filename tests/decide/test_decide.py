@@ -101,8 +101,13 @@ def test_transfers(point: DecisionPoint) -> None:
 
 def test_purpose_and_category_limits(point: DecisionPoint) -> None:
     who = "0" * 64
-    assert codes(point.decide(who, "nope", EMAIL)) == {"purpose_undeclared"}
-    assert codes(point.decide(who, "orders", ["user.behavior"])) == {"category_outside_purpose"}
+    undeclared = point.decide(who, "nope", EMAIL)
+    assert codes(undeclared) == {"purpose_undeclared"}
+    outside = point.decide(who, "orders", ["user.behavior"])
+    assert codes(outside) == {"category_outside_purpose"}
+    # both cite purpose limitation as each regime of the policy words it (jaga/regimes, not the rules)
+    for decision in (undeclared, outside):
+        assert decision.citations == ("UU PDP art. 16(2)(b); GDPR art. 5(1)(b)",)
     assert point.decide(who, "tax", ["user.account"]).allowed
 
 
