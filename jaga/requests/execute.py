@@ -28,6 +28,7 @@ import hmac
 import json
 import os
 import signal
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -234,6 +235,7 @@ class _Runner:
         the store."""
         self.batch_id = batch_id
         self.store_url = store_url
+        self._store_turn = threading.Lock()
         self.actor = actor
         with session_scope(store_url) as s:
             batch = s.get(DsrBatch, batch_id)
@@ -492,7 +494,9 @@ class _Runner:
         """Keep the rows a deferred delete returned (their keys and subjects, not their data) on its step,
         so a re-run after the company commit, which finds them gone, still reports them."""
         kept = json.dumps({"returned": [[list(k), sorted(s)] for k, s in tp.keys.items()]})
-        with session_scope(self.store_url) as s:
+        # steps of a wave finish at about the same time; taking turns here is far quicker than SQLite's
+        # busy handler, which sleeps up to 100 ms between tries while a company transaction waits open
+        with self._store_turn, session_scope(self.store_url) as s:
             s.execute(
                 update(DsrStep)
                 .where(DsrStep.batch_id == self.batch_id, DsrStep.name == f"erase:{tp.name}")
