@@ -108,8 +108,10 @@ def _hand_written(engine: Engine, emails: list[str]) -> int:
     batch, in one transaction; then list the invoices kept under the legal hold."""
     touched = 0
     dialect = engine.dialect.name
-    pseudonym = "CONCAT('p', MD5(RAND()))" if dialect == "mysql" else (
-        "'p' || md5(random()::text)" if dialect == "postgresql" else "'p' || hex(randomblob(16))"
+    pseudonym = (
+        "CONCAT('p', MD5(RAND()))"
+        if dialect == "mysql"
+        else ("'p' || md5(random()::text)" if dialect == "postgresql" else "'p' || hex(randomblob(16))")
     )
     with engine.begin() as conn:
         found = conn.execute(
@@ -121,8 +123,7 @@ def _hand_written(engine: Engine, emails: list[str]) -> int:
             touched += conn.execute(text(f"DELETE FROM {table} WHERE customer_id IN ({idl})")).rowcount
         touched += conn.execute(
             text(
-                f"UPDATE orders SET total = 0, created_at = {_year(dialect, 'created_at')} "
-                f"WHERE customer_id IN ({idl})"
+                f"UPDATE orders SET total = 0, created_at = {_year(dialect, 'created_at')} WHERE customer_id IN ({idl})"
             )
         ).rowcount
         touched += conn.execute(

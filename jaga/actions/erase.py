@@ -153,12 +153,13 @@ def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: se
         return left
     if tp.via is not None:  # a deferred table: whatever still points at the parent is left over
         column, seeds = tp.via
+        folded = {fold(k): v for k, v in seeds.items()}
         for chunk in chunks(seeds, schema.chunk_size(node)):
             query = select(table.c[column], func.count()).where(schema.where_in(node, column, chunk))
             for value, count in conn.execute(query.group_by(table.c[column])).all():
                 # a value the database matched but we cannot place counts against every subject of
                 # the chunk: verification must rather fail than miss a leftover
-                for sid in attribute(seeds, value) or set().union(*(seeds[k] for k in chunk)):
+                for sid in attribute(seeds, value, folded) or set().union(*(seeds[k] for k in chunk)):
                     left[sid] = left.get(sid, 0) + count
         return left
     erasable = [c for c in tp.columns if c.constant]

@@ -100,8 +100,13 @@ class TablePlan:
                 out.setdefault(sid, []).append(key)
         return out
 
-    def rows_for(self, sid: int) -> int:
-        return len(self.by_subject().get(sid, ()))
+    def counts(self) -> dict[int, int]:
+        """Subject id -> how many of its rows the table holds."""
+        out: dict[int, int] = {}
+        for sids in self.keys.values():
+            for sid in sids:
+                out[sid] = out.get(sid, 0) + 1
+        return out
 
 
 class Schema:
@@ -254,7 +259,7 @@ def settle(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T | Exc
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(jobs)), thread_name_prefix="jaga-sql") as pool:
         futures = [pool.submit(job) for job in jobs]
         wait_all(futures)
-    return [cast(Exception, f.exception()) if f.exception() is not None else f.result() for f in futures]
+    return [cast(Exception, error) if (error := f.exception()) is not None else f.result() for f in futures]
 
 
 def side_by_side(jobs: Sequence[Callable[[], T]], *, concurrent: bool) -> list[T]:

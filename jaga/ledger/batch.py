@@ -168,9 +168,9 @@ _BITS = " + ".join(
 
 
 @lru_cache(maxsize=64)
-def _state_sql(dialect: str, paramstyle: str, by_identity: bool, at: bool, keys: int | None) -> str:
+def _state_sql(paramstyle: str, by_identity: bool, at: bool, keys: int | None, *, array: bool = False) -> str:
     """The statement reading state codes; ``keys`` is the number of keys asked for, None for a scan
-    (with ``dialect`` "postgresql" the keys come as one array parameter).
+    (with ``array`` they come as one PostgreSQL array parameter).
 
     Parameters, in order: the decision time (if ``at``), the purpose, the tenant, then the keys. Only
     subjects with a state row come back: a subject without one has never said anything. A scan starts
@@ -194,7 +194,7 @@ def _state_sql(dialect: str, paramstyle: str, by_identity: bool, at: bool, keys:
         f" WHERE {tenant}.tenant_id = ?"
     )
     if keys is not None:
-        sql += f" AND {match} = ANY(?)" if dialect == "postgresql" else f" AND {match} IN ({', '.join('?' * keys)})"
+        sql += f" AND {match} = ANY(?)" if array else f" AND {match} IN ({', '.join('?' * keys)})"
     return placeholders(sql, paramstyle)
 
 
@@ -285,7 +285,7 @@ def load_states(
         # with a unique-index probe instead of an array scan (a single decision twice as fast)
         array = dialect == "postgresql" and len(part) > 1
         keys = None if scan else 1 if array else len(part)
-        sql = _state_sql("postgresql" if array else "", style, by_identity, at is not None, keys)
+        sql = _state_sql(style, by_identity, at is not None, keys, array=array)
         params = [*head, purpose, tenant_id]
         if not scan:
             params += [list(part)] if array else part
@@ -303,7 +303,7 @@ def load_states(
 def scan_states(session: Session, tenant_id: int, purpose: str) -> dict[str, int]:
     """The current state code of every subject of the tenant with any state, keyed by subject key."""
     conn = session.connection()
-    sql = _state_sql(conn.dialect.name, conn.dialect.paramstyle, False, False, None)
+    sql = _state_sql(conn.dialect.paramstyle, False, False, None)
     found: dict[str, int] = {}
     _collect(_rows(conn, sql, (purpose, tenant_id), stream=True), found, None)
     return found

@@ -435,13 +435,7 @@ class _Runner:
             }
 
     def _run_step(self, plan: Plan, seq: int, name: str, attempt: int) -> None:
-        with session_scope(self.store_url) as s:
-            step = s.scalar(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq == seq))
-            assert step is not None
-            step.status, step.attempts, step.started_at = "running", attempt, utcnow()
-            batch = s.get(DsrBatch, self.batch_id)
-            assert batch is not None
-            batch.status = "running"
+        self._mark([seq], "running", {seq: attempt})
         _crash(seq, "before", attempt, name)
         tick = _ticker(seq, attempt, name)
         action, _, table = name.partition(":")
@@ -457,10 +451,7 @@ class _Runner:
             assert tp is not None
             result = self._table_step(action, tp, tick)
         _crash(seq, "after", attempt, name)
-        with session_scope(self.store_url) as s:
-            step = s.scalar(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq == seq))
-            assert step is not None
-            step.status, step.finished_at, step.result = "done", utcnow(), json.dumps(result, default=str)
+        self._mark([seq], "done", results={seq: result})
 
     def _table_step(self, action: str, tp: TablePlan, tick: Callable[[], None]) -> dict[str, Any]:
         coll = self.schema.collection((tp.dataset, tp.collection))
@@ -677,14 +668,14 @@ class _Runner:
 
 
 def _per_request(tp: TablePlan) -> dict[str, int]:
-    return {str(sid): len(keys) for sid, keys in tp.by_subject().items()}
+    return {str(sid): n for sid, n in tp.counts().items()}
 
 
 def _counts(tp: TablePlan, results: Mapping[str, Any]) -> dict[int, int]:
     """Rows per request in a table: from the plan, or for a deferred table (whose rows are learnt only
     as they are deleted, maybe by an earlier process) from its recorded step."""
     if tp.via is None:
-        return {sid: len(keys) for sid, keys in tp.by_subject().items()}
+        return tp.counts()
     step = results.get(f"erase:{tp.name}", {})
     return {int(sid): n for sid, n in step.get("per_request", {}).items()}
 
@@ -869,8 +860,9 @@ def _dry_run(
         text = render(plan, schema)
     finally:
         conns.dispose()
+    counts = [(t.name, t.counts()) for t in plan.tables]  # once per table, not once per request
     reqs = [
-        RequestOutcome(s.request_id, "dry-run", {"tables": {t.name: t.rows_for(s.sid) for t in plan.tables}})
+        RequestOutcome(s.request_id, "dry-run", {"tables": {name: n.get(s.sid, 0) for name, n in counts}})
         for s in subjects
     ]
     return BatchOutcome(None, kind, "dry-run", reqs, text)
