@@ -89,11 +89,18 @@ def _answer(state: ApiState, raw: str, body: bytes) -> bytes | None:
     return json.dumps(decision.as_dict(), separators=(",", ":")).encode()
 
 
+def _own_path(scope: MutableMapping[str, Any]) -> str:
+    """The path below where this app is mounted: under ``jaga up`` the API sits at ``/api``, and
+    Starlette passes a mounted app the full path with the mount point in ``root_path``."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 def fast_decide(app: ASGIApp, state: Callable[[], ApiState]) -> ASGIApp:
     """``app`` with ``POST /v1/decide`` answered directly when the request is an ordinary one."""
 
     async def handle(scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != _PATH or scope["method"] != "POST":
+        if scope["type"] != "http" or _own_path(scope) != _PATH or scope["method"] != "POST":
             await app(scope, receive, send)
             return
         raw = _bearer(scope)

@@ -245,3 +245,35 @@ def test_decide_fast_path_answers_as_the_endpoint_does(client: TestClient, sqlit
     assert client.post("/v1/decide", headers={"Authorization": "Bearer jaga_x_y"}, json=question).status_code == 401
     _, reader = key_for(sqlite_engine, "dpo")
     assert client.post("/v1/decide", headers=reader, json=question).status_code == 200
+
+
+@pytest.mark.parametrize("mount", ["", "/api"])
+def test_decide_fast_path_is_taken_where_the_api_is_mounted(
+    sqlite_engine: Engine, policy: Policy, monkeypatch: pytest.MonkeyPatch, mount: str
+) -> None:
+    """Under ``jaga up`` the API is mounted at ``/api``; plain decisions there must take the fast path too."""
+    from fastapi import FastAPI
+
+    from jaga.api import fast
+
+    answered: list[str] = []
+    real = fast._answer
+
+    def counting(*args: object) -> bytes | None:
+        out = real(*args)  # type: ignore[arg-type]
+        answered.append("fast" if out is not None else "fallback")
+        return out
+
+    monkeypatch.setattr(fast, "_answer", counting)
+    app = create_app(sqlite_engine, policy)
+    if mount:
+        outer = FastAPI()
+        outer.mount(mount, app)
+        app = outer
+    _, h = key_for(sqlite_engine, "service")
+    question = {"purpose": "newsletter", "categories": ["user.contact.email"], "subject": EMAIL}
+    with TestClient(app, raise_server_exceptions=False) as c:
+        first = c.post(f"{mount}/v1/decide", headers=h, json=question)  # verifies the key through FastAPI
+        again = c.post(f"{mount}/v1/decide", headers=h, json=question)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert answered[-1] == "fast"
