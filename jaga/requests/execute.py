@@ -308,7 +308,12 @@ class _Runner:
                         "batch": self.batch_id,
                         "kind": self.kind,
                         "requests": [r for r, _ in self.requests.values()],
-                        "tables": {t.name: len(t.keys) for t in plan.tables},
+                        "tables": {t.name: len(t.keys) for t in plan.tables if t.via is None},
+                        # a deferred table's rows are found by the delete itself; what the plan holds is
+                        # the parent values that lead there (the rows deleted are in the step results)
+                        "found_when_erased": {
+                            t.name: {"by": t.via[0], "parents": len(t.via[1])} for t in plan.tables if t.via is not None
+                        },
                     },
                     actor=self.actor,
                 )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from examples.sample import DATAMAP, TWINS
 from jaga.actions import read_export
 from jaga.requests import RequestSpec, execute, run_requests
 from jaga.requests.plan import Plan, deferrable
-from jaga.store import make_engine
+from jaga.store import make_engine, session_scope
+from jaga.store.models.audit import AuditEntry
 from tests.requests.conftest import POLICY, connections, snapshot
 
 
@@ -174,6 +176,15 @@ def test_deferred_tables_are_found_by_their_delete_and_counted(company: str, mon
     for table in ("contacts", "marketing_subscriptions", "support_tickets"):
         assert req.result["tables"].get(f"sample_crm.{table}", 0) == len(mine[table]), table
     assert _scalar(company, "SELECT COUNT(*) FROM web_events WHERE customer_id = :c", c=me) == 0
+    with session_scope() as s:  # the audit entry of the plan says how a deferred table is found
+        planned = json.loads(
+            s.scalars(
+                select(AuditEntry.payload).where(AuditEntry.kind == "dsr.planned").order_by(AuditEntry.id.desc())
+            ).first()
+            or "{}"
+        )
+    assert "sample_crm.web_events" not in planned["tables"] and planned["tables"]["sample_crm.customers"] == 1
+    assert planned["found_when_erased"]["sample_crm.web_events"] == {"by": "customer_id", "parents": 1}
 
 
 def test_dates_are_cut_to_the_year_alike_in_sql_and_in_python(company: str) -> None:
