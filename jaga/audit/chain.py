@@ -55,7 +55,28 @@ def lock_head(session: Session, tenant_id: int) -> Head:
     """The tenant's head, locked until the caller's transaction ends, so appends never fork the chain."""
     session.flush()  # objects the caller added go in first, as they did when appends used the ORM
     db = driver(session)
-    return locked_head(tenant_id, db.execute(*lock_statement(db, tenant_id)))
+    rows = db.execute(*lock_statement(db, tenant_id))
+    if not rows:
+        db.execute(*genesis_statement(db, tenant_id))
+        rows = db.execute(*lock_statement(db, tenant_id))
+    return locked_head(tenant_id, rows)
+
+
+def genesis_statement(db: Driver, tenant_id: int) -> tuple[str, list[Any]]:
+    """Create the tenant's head row at the start of the chain unless it exists.
+
+    A tenant without a head row has nothing to lock: two first writers would both start at entry 1 and
+    the second would fail on the unique sequence number. Inserting the empty head first (a no-op when
+    someone else did) makes the second writer wait for the first's lock instead, as every later writer does.
+    """
+    values = "VALUES (?, 0, ?)"
+    if db.name == "postgresql":
+        return f"INSERT INTO audit_heads (tenant_id, seq, hash) {values} ON CONFLICT (tenant_id) DO NOTHING", [
+            tenant_id,
+            GENESIS,
+        ]
+    verb = "INSERT OR IGNORE" if db.name == "sqlite" else "INSERT IGNORE"
+    return f"{verb} INTO audit_heads (tenant_id, seq, hash) {values}", [tenant_id, GENESIS]
 
 
 def lock_statement(db: Driver, tenant_id: int) -> tuple[str, list[Any]]:

@@ -443,7 +443,11 @@ def record(
     locked, rows = db.pipeline(
         [audit.lock_statement(db, tenant_id), _fast.read_statement(db, tenant_id, subject, event.purpose)]
     )
-    head = audit.locked_head(tenant_id, locked)
+    if not locked:  # the tenant's first entry: create its head row and lock that, then read again
+        head = audit.lock_head(session, tenant_id)
+        rows = db.execute(*_fast.read_statement(db, tenant_id, subject, event.purpose))
+    else:
+        head = audit.locked_head(tenant_id, locked)
     found = _fast.find(db, tenant_id, subject, event.purpose, now, _fast.parse(db, rows, event.purpose))
     if event.kind == EventKind.parental_consent_given and not _is_guardian(
         session, found.subject_id, event.guardian or "", tenant_id

@@ -91,3 +91,35 @@ def test_cli_audit_verify(sqlite_engine: Engine, cli_env: str) -> None:
         _edit(s, tenant)
     bad = runner.invoke(cli_root(), ["audit", "verify", "--tenant", cli_env])
     assert bad.exit_code == 1 and "entry 3" in bad.output
+
+
+def test_two_first_writers_of_a_tenant_take_turns(engine: Engine) -> None:
+    """A new tenant has no head row to lock: the second of two simultaneous first writers must wait for
+    the first and follow it in the chain, not collide with it on entry 1."""
+    import threading
+
+    tenant = new_tenant(engine)
+    sessions = sessions_for(engine)
+    second_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with sessions() as s:
+                audit.append(s, tenant, "test.second", {"n": 2})
+        except BaseException as exc:  # reported below, in the test's own thread
+            errors.append(exc)
+        finally:
+            second_done.set()
+
+    with sessions() as s:
+        audit.append(s, tenant, "test.first", {"n": 1})  # not committed yet
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not second_done.wait(0.5), "the second writer must wait for the first one's transaction"
+    thread.join(30)
+    assert not errors, errors
+    with sessions() as s:
+        kinds = [e.kind for e in sorted(audit.entries(s, tenant), key=lambda e: e.seq)]
+        assert kinds == ["test.first", "test.second"]
+        assert audit.verify(s, tenant).ok
