@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from jaga.datamap.model import DataMap
 from jaga.errors import ConfigError
-from jaga.store import make_engine
+from jaga.store import existing_database, make_engine
 
 
 def env_var(datamap: DataMap, dataset: str) -> str:
@@ -47,7 +47,8 @@ class Connections:
 
     def engine(self, dataset: str) -> Engine:
         if dataset not in self._engines:
-            self._engines[dataset] = make_engine(dataset_url(self.datamap, dataset, self.overrides))
+            url = dataset_url(self.datamap, dataset, self.overrides)
+            self._engines[dataset] = make_engine(existing_database(url, where=f"dataset {dataset}"))
         return self._engines[dataset]
 
     def dispose(self) -> None:

@@ -15,7 +15,7 @@ from jaga.datamap.graph import reachable
 from jaga.datamap.model import DataMap
 from jaga.errors import ConfigError
 from jaga.policy import Policy, Problem, covers
-from jaga.store import check_connection, make_engine, redact_url
+from jaga.store import check_connection, existing_database, make_engine, redact_url
 
 # Column names that almost always mean one thing; everything else is left for a person (or discover/).
 _GUESSES: list[tuple[str, str, str | None]] = [
@@ -42,7 +42,7 @@ def introspect(url: str, dataset: str | None = None) -> str:
 
     Categories are guessed only from unambiguous column names; the draft is meant to be reviewed.
     """
-    engine = make_engine(url)
+    engine = make_engine(existing_database(url))
     check_connection(engine)
     key = dataset or re.sub(r"[^a-z0-9_]", "_", (make_url(url).database or "db").split("/")[-1].lower())
     key = key.removesuffix("_db").removesuffix(".db") or "db"

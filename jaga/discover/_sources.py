@@ -21,6 +21,7 @@ from jaga.discover._columns import ColumnStats
 from jaga.discover._model import DataMapProposal
 from jaga.discover._text import Scanner
 from jaga.errors import ConfigError, JagaError, NotFoundError
+from jaga.store import existing_database
 
 BATCH = 1000
 FILE_SUFFIXES = (".csv", ".tsv", ".parquet")
@@ -62,7 +63,7 @@ def _sql_tables(
 ) -> Iterator[tuple[Table, Iterator[Sequence[object]]]]:
     where = _safe_url(url)
     try:
-        engine = sa.create_engine(url)
+        engine = sa.create_engine(existing_database(url))
     except (ArgumentError, NoSuchModuleError) as exc:
         raise ConfigError(
             "not a database URL or file this command can read",

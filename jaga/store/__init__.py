@@ -1,7 +1,15 @@
 """jaga's own database: tables, engines, sessions, migrations and tenant secrets."""
 
 from jaga.store.base import Base, UTCDateTime, utcnow
-from jaga.store.db import check_connection, downgrade, make_engine, migrate, redact_url, session_scope
+from jaga.store.db import (
+    check_connection,
+    downgrade,
+    existing_database,
+    make_engine,
+    migrate,
+    redact_url,
+    session_scope,
+)
 from jaga.store.models import Tenant
 from jaga.store.secrets import ensure_tenant, master_secret, tenant_secret
 
@@ -12,6 +20,7 @@ __all__ = [
     "check_connection",
     "downgrade",
     "ensure_tenant",
+    "existing_database",
     "make_engine",
     "master_secret",
     "migrate",

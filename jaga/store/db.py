@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeEngine
 
-from jaga.errors import ConfigError
+from jaga.errors import ConfigError, NotFoundError
 from jaga.settings import get_settings
 
 
@@ -104,6 +104,31 @@ def _ping_when_idle(engine: Engine) -> None:
 
     event.listen(engine, "checkin", checkin)
     event.listen(engine, "checkout", checkout)
+
+
+def existing_database(url: str, where: str | None = None) -> str:
+    """``url`` unchanged, or a clear error if it names a SQLite file that does not exist.
+
+    SQLite creates a missing file on connect: a mistyped path would silently be scanned, introspected
+    or erased as an empty database (and leave an empty file behind) instead of being reported.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # make_engine reports a malformed URL
+    database = parsed.database or ""
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and database
+        and database != ":memory:"
+        and not database.startswith("file:")
+    ) and not Path(database).expanduser().exists():
+        raise NotFoundError(
+            f"SQLite database {database!r} does not exist",
+            where=where,
+            hint="check the path (relative paths start from the current folder)",
+        )
+    return url
 
 
 def check_connection(engine: Engine) -> None:

@@ -85,3 +85,26 @@ def test_introspect_drafts_a_loadable_map_and_check_finds_unknown_columns(tmp_pa
     bad.write_text(FIDES.replace("name: email", "name: e_mail"), encoding="utf-8")
     problems = check_datamap(load_datamap(bad), None, {"shop": url})
     assert any("unknown table 'orders'" not in p.message and "bad.yml:" in p.where for p in problems)
+
+
+def test_a_missing_sqlite_file_is_reported_not_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite creates a missing file on connect; introspect, discover and the DSR engine must say the
+    path is wrong instead of working on an empty database (and leave no empty file behind)."""
+    from jaga.datamap import Connections
+    from jaga.discover import discover_database
+    from jaga.errors import NotFoundError
+    from jaga.store import existing_database
+
+    monkeypatch.chdir(tmp_path)
+    url = "sqlite:///typo.db"
+    with pytest.raises(NotFoundError, match="typo.db"):
+        introspect(url)
+    with pytest.raises(NotFoundError, match="typo.db"):
+        discover_database(url)
+    with pytest.raises(NotFoundError, match="typo.db") as raised:
+        Connections(load_datamap([DATAMAP]), {"sample_crm": url}).engine("sample_crm")
+    assert raised.value.where == "dataset sample_crm"
+    assert not (tmp_path / "typo.db").exists()
+    assert existing_database("sqlite://") == "sqlite://" and existing_database("sqlite:///:memory:")
+    (tmp_path / "there.db").touch()
+    assert existing_database("sqlite:///there.db") == "sqlite:///there.db"
