@@ -92,7 +92,8 @@ def _answer(state: ApiState, raw: str, body: bytes) -> bytes | None:
 def _own_path(scope: MutableMapping[str, Any]) -> str:
     """The path below where this app is mounted: under ``jaga up`` the API sits at ``/api``, and
     Starlette passes a mounted app the full path with the mount point in ``root_path``."""
-    path, root = scope["path"], scope.get("root_path", "")
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
 
 

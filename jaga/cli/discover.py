@@ -1,4 +1,4 @@
-"""``jaga discover scan`` and ``jaga redact``: a thin shell over :mod:`jaga.discover`."""
+"""``jaga discover [scan] URL`` and ``jaga redact``: a thin shell over :mod:`jaga.discover`."""
 
 from __future__ import annotations
 
@@ -6,16 +6,31 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from jaga.discover import MODES, discover_database, redact, undeclared, write_fides
 from jaga.errors import JagaError
 
-app = typer.Typer(help="Find personal data in databases, files and free text.", no_args_is_help=True)
+
+class _ScanByDefault(TyperGroup):
+    """``jaga discover URL`` means ``jaga discover scan URL``: the short form people type first."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:  # typer's vendored click types
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["scan", *args]
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    cls=_ScanByDefault,
+    help="Find personal data in databases, files and free text (`jaga discover URL` scans a database).",
+    no_args_is_help=True,
+)
 _err = Console(stderr=True)
 
 P = ParamSpec("P")

@@ -32,11 +32,13 @@ def test_scan_writes_yaml(tmp_path: Path) -> None:
     out = tmp_path / "map.yml"
     existing = tmp_path / "old.yml"
     existing.write_text("dataset: [{fides_key: a, collections: [{name: users, fields: []}]}]\n")
-    result = runner.invoke(app, ["scan", f"sqlite:///{db}", "--out", str(out), "--map", str(existing)])
-    assert result.exit_code == 0, result.output
-    fields = yaml.safe_load(out.read_text())["dataset"][0]["collections"][0]["fields"]
-    assert [f["data_categories"] for f in fields] == [["user.contact.email"], ["user.contact.phone_number"]]
-    assert "users.email" in result.stderr
+    for scan in (["scan"], []):  # ``jaga discover URL`` is short for ``jaga discover scan URL``
+        out.unlink(missing_ok=True)
+        result = runner.invoke(app, [*scan, f"sqlite:///{db}", "--out", str(out), "--map", str(existing)])
+        assert result.exit_code == 0, result.output
+        fields = yaml.safe_load(out.read_text())["dataset"][0]["collections"][0]["fields"]
+        assert [f["data_categories"] for f in fields] == [["user.contact.email"], ["user.contact.phone_number"]]
+        assert "users.email" in result.stderr
 
 
 def test_user_errors_exit_2_without_traceback(tmp_path: Path) -> None:
