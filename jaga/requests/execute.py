@@ -367,18 +367,18 @@ class _Runner:
             self.conns.dispose()
 
     def _groups(self, plan: Plan, steps: list[tuple[int, str, int]]) -> list[list[tuple[int, str, int]]]:
-        """Consecutive table steps of one action whose tables are in the same wave (no references
-        between them) on a database server form one group that runs side by side; verify, package and
-        finish run alone."""
+        """Consecutive table steps whose tables are in the same wave (no references between them) on a
+        database server form one group that runs side by side, whatever each does to its table (a
+        legal hold's restriction beside its siblings' deletes); verify, package and finish run alone."""
         nodes = {(t.dataset, t.collection) for t in plan.tables}
         wave_of = {node: i for i, wave in enumerate(waves(self.datamap, nodes)) for node in wave}
         groups: list[list[tuple[int, str, int]]] = []
-        last: tuple[int, str] | None = None
+        last: int | None = None
         for step in steps:
-            action, _, table = step[1].partition(":")
+            table = step[1].partition(":")[2]
             tp = plan.table(table) if table else None
             node = (tp.dataset, tp.collection) if tp is not None else None
-            mark = (wave_of[node], action) if node is not None and self.schema.concurrent([node]) else None
+            mark = wave_of[node] if node is not None and self.schema.concurrent([node]) else None
             if mark is not None and mark == last:
                 groups[-1].append(step)
             else:
@@ -543,7 +543,7 @@ class _Runner:
                 "until": until.isoformat() if until else None,
                 "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
             }
-        with session_scope(self.store_url) as s:
+        with self._store_turn, session_scope(self.store_url) as s:  # steps of a wave take turns (_remember)
             for part in _chunked([r["request_id"] for r in rows]):
                 s.execute(
                     delete(DsrRestriction).where(
