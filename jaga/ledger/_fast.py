@@ -207,12 +207,31 @@ def insert_event(db: Driver, found: Found, params: list[Any]) -> int:
     return _insert_id(db, _INSERT_EVENT, params)
 
 
-def _state_statement(
-    tenant_id: int, found: Found, purpose: str | None, time: Callable[[Any], Any]
-) -> list[tuple[str, list[Any]]]:
-    """The writes that store the subject-wide state and, if the event touched it, the purpose's."""
-    s = found.state
-    values = [
+def insert_events(db: Driver, params: Sequence[list[Any]]) -> list[int] | None:
+    """Insert many events (``params`` from :func:`event_params`) with one batched statement and return
+    their ids in order; ``None`` where the ids cannot be known in advance (MySQL/MariaDB), for the
+    caller's portable path.
+
+    A multi-row ``INSERT … RETURNING`` that must return ids in parameter order runs one statement per
+    row on SQLite, most of a DSR batch's ledger time. Here the ids are taken first: PostgreSQL's
+    sequence hands them out; on SQLite the caller's transaction already holds the database's write
+    lock (the audit head's ``UPDATE``), so nobody else can take the ids after ``MAX(id)``, which are the
+    ones SQLite would give (the table has no ``AUTOINCREMENT``, and no event is ever deleted).
+    """
+    if db.name == "postgresql":
+        ids = [int(row[0]) for row in db.execute(f"SELECT {_NEXT_EVENT_ID} FROM generate_series(1, ?)", [len(params)])]
+    elif db.name == "sqlite":
+        start = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_events")[0][0]) + 1
+        ids = list(range(start, start + len(params)))
+    else:
+        return None
+    db.execute_many(_INSERT_EVENT_WITH_ID, [[event_id, *p] for event_id, p in zip(ids, params, strict=True)])
+    return ids
+
+
+def _state_values(s: SubjectState, time: Callable[[Any], Any]) -> list[Any]:
+    """The ``_STATE`` columns of a subject's state, in order, bound for the driver."""
+    return [
         s.marketing_objected,
         s.gpc,
         s.restricted,
@@ -223,6 +242,51 @@ def _state_statement(
         time(s.last_at),
         s.last_event_id,
     ]
+
+
+def _purpose_values(p: PurposeState, time: Callable[[Any], Any]) -> list[Any]:
+    """The ``_PURPOSE`` columns of one purpose's state, in order, bound for the driver."""
+    return [
+        p.consent,
+        p.explicit,
+        time(p.consent_at),
+        p.notice_version,
+        time(p.withdrawn_at),
+        p.objected,
+        p.parental_consent,
+    ]
+
+
+def save_states(db: Driver, tenant_id: int, states: Mapping[int, SubjectState]) -> None:
+    """Replace the materialised state of these subjects: deletes per thousand, then batched inserts.
+
+    Through the driver with values bound once here: SQLAlchemy's per-value type processing (two
+    timestamps a row) cost as much as the inserts themselves in a DSR batch's ledger step.
+    """
+    time = db.binder(_TIME)
+    ids = list(states)
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        marks = ", ".join("?" * len(part))
+        db.execute(f"DELETE FROM ledger_purpose_state WHERE subject_id IN ({marks})", part)
+        db.execute(f"DELETE FROM ledger_state WHERE subject_id IN ({marks})", part)
+    db.execute_many(_INSERT_STATE, [[sid, tenant_id, *_state_values(st, time)] for sid, st in states.items()])
+    db.execute_many(
+        _INSERT_PURPOSE,
+        [
+            [sid, key, tenant_id, *_purpose_values(p, time)]
+            for sid, st in states.items()
+            for key, p in st.purposes.items()
+        ],
+    )
+
+
+def _state_statement(
+    tenant_id: int, found: Found, purpose: str | None, time: Callable[[Any], Any]
+) -> list[tuple[str, list[Any]]]:
+    """The writes that store the subject-wide state and, if the event touched it, the purpose's."""
+    s = found.state
+    values = _state_values(s, time)
     out = [
         (_UPDATE_STATE, [*values, found.subject_id])
         if found.has_state
@@ -230,15 +294,7 @@ def _state_statement(
     ]
     p = s.purposes.get(purpose) if purpose is not None else None
     if p is not None:
-        pvalues = [
-            p.consent,
-            p.explicit,
-            time(p.consent_at),
-            p.notice_version,
-            time(p.withdrawn_at),
-            p.objected,
-            p.parental_consent,
-        ]
+        pvalues = _purpose_values(p, time)
         out.append(
             (_UPDATE_PURPOSE, [*pvalues, found.subject_id, purpose])
             if found.has_purpose

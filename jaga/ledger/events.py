@@ -181,9 +181,12 @@ def _identify_many(
                 owner[digest] = who
                 links.append((who, identity, digest))
         picked.append(who)
-    if made:
-        session.execute(
-            insert(cast(Table, LedgerSubject.__table__)), [{"tenant_id": tenant_id, "key": key} for key in made]
+    db = driver(session)
+    stamp = db.binder(LedgerSubject.__table__.c.created_at.type)(utcnow())
+    if made:  # through the driver: SQLAlchemy's per-row parameter handling cost more than the inserts
+        db.execute_many(
+            "INSERT INTO ledger_subjects (tenant_id, key, created_at) VALUES (?, ?, ?)",
+            [(tenant_id, key, stamp) for key in made],
         )
         for part in _in_chunks(made):
             rows = session.execute(
@@ -193,12 +196,9 @@ def _identify_many(
             )
             ids.update({key: sid for sid, key in rows})
     if links:
-        session.execute(
-            insert(cast(Table, LedgerIdentity.__table__)),
-            [
-                {"tenant_id": tenant_id, "subject_id": ids[who], "kind": identity.kind.value, "hash": digest}
-                for who, identity, digest in links
-            ],
+        db.execute_many(
+            "INSERT INTO ledger_identities (tenant_id, subject_id, kind, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            [(tenant_id, ids[who], identity.kind.value, digest, stamp) for who, identity, digest in links],
         )
     return [p if isinstance(p, JagaError) else (ids[p], p) for p in picked]
 
@@ -338,22 +338,9 @@ def _purpose_rows(tenant_id: int, subject_id: int, state: SubjectState) -> list[
     ]
 
 
-def _save(session: Session, tenant_id: int, subject_id: int, state: SubjectState) -> None:
-    _save_many(session, tenant_id, {subject_id: state})
-
-
 def _save_many(session: Session, tenant_id: int, states: Mapping[int, SubjectState]) -> None:
-    """Replace the materialised state of these subjects: deletes per chunk, then multi-row inserts."""
-    for part in _in_chunks(states):
-        session.execute(delete(LedgerPurposeState).where(LedgerPurposeState.subject_id.in_(part)))
-        session.execute(delete(LedgerState).where(LedgerState.subject_id.in_(part)))
-    if states:
-        session.execute(
-            insert(cast(Table, LedgerState.__table__)), [_state_row(tenant_id, sid, st) for sid, st in states.items()]
-        )
-    purposes = [row for sid, st in states.items() for row in _purpose_rows(tenant_id, sid, st)]
-    if purposes:
-        session.execute(insert(cast(Table, LedgerPurposeState.__table__)), purposes)
+    """Replace the materialised state of these subjects (:func:`_fast.save_states`)."""
+    _fast.save_states(driver(session), tenant_id, states)
 
 
 def _advance(session: Session, subject_id: int, state: SubjectState, event: EventRecord) -> SubjectState:
@@ -548,22 +535,33 @@ def _append(
     """Insert events for known subjects (``(id, key, event, at, data)``), fold them into the
     materialised state and chain them into the audit log, with the head already locked."""
     tenant_id = head.tenant_id
-    events = cast(Table, LedgerEvent.__table__)
-    values = [
-        {
-            "tenant_id": tenant_id,
-            "subject_id": sid,
-            "kind": event.kind.value,
-            "purpose": event.purpose,
-            "channel": event.channel,
-            "at": at,
-            "recorded_at": now,
-            "actor": actor,
-            "data": json.dumps(data),
-        }
-        for sid, _, event, at, data in rows
-    ]
-    ids = list(session.execute(insert(events).returning(events.c.id, sort_by_parameter_order=True), values).scalars())
+    db = driver(session)
+    ids = _fast.insert_events(
+        db,
+        [
+            _fast.event_params(db, tenant_id, sid, event.kind.value, event.purpose, event.channel, at, now, actor, data)
+            for sid, _, event, at, data in rows
+        ],
+    )
+    if ids is None:  # MySQL/MariaDB: the ids come back from the insert
+        events = cast(Table, LedgerEvent.__table__)
+        values = [
+            {
+                "tenant_id": tenant_id,
+                "subject_id": sid,
+                "kind": event.kind.value,
+                "purpose": event.purpose,
+                "channel": event.channel,
+                "at": at,
+                "recorded_at": now,
+                "actor": actor,
+                "data": json.dumps(data),
+            }
+            for sid, _, event, at, data in rows
+        ]
+        ids = list(
+            session.execute(insert(events).returning(events.c.id, sort_by_parameter_order=True), values).scalars()
+        )
     states = _load_current_many(session, (sid for sid, *_ in rows))
     refold: set[int] = set()
     for (sid, _, event, at, data), event_id in zip(rows, ids, strict=True):

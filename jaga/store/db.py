@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -273,13 +274,46 @@ _Processors = tuple[Callable[[Any], Any], Callable[[Any], Any], TypeEngine[Any]]
 _PROCESSORS: dict[tuple[str, str, int], _Processors] = {}
 
 
+def _python_type(kind: TypeEngine[Any]) -> type | None:
+    try:
+        return kind.python_type
+    except NotImplementedError:
+        return None
+
+
+def _remembered(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``bind``, remembering its last few thousand results.
+
+    A batch stamps thousands of rows with the same few times (the event's, ``now``), and turning one
+    into the driver's form costs about 9 µs on SQLite (time zone to UTC, then formatting): a third of a
+    DSR batch's ledger step. Equal times bind alike (aware times are compared in UTC, as they are stored).
+    """
+    seen: dict[Any, Any] = {}
+
+    def bound(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: not a time; let the processor say what is wrong with it
+            return bind(value)
+        if len(seen) >= 4096:
+            seen.clear()
+        out = seen[value] = bind(value)
+        return out
+
+    return bound
+
+
 def _processors(dialect: Dialect, kind: TypeEngine[Any]) -> _Processors:
     """Bind and result processors of ``kind`` (callers pass long-lived type objects, e.g. a column's)."""
     key = (dialect.name, dialect.driver, id(kind))
     found = _PROCESSORS.get(key)
     if found is None or found[2] is not kind:
         impl = kind.dialect_impl(dialect)
-        bind = impl.bind_processor(dialect) or _identity
+        bind: Callable[[Any], Any] = impl.bind_processor(dialect) or _identity
+        if bind is not _identity and _python_type(kind) is datetime:
+            bind = _remembered(bind)
         result = impl.result_processor(dialect, None) or _identity
         found = _PROCESSORS[key] = (bind, result, kind)  # the type is kept, so its id is not reused
     return found
