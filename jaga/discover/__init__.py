@@ -52,8 +52,13 @@ def _scanner(min_confidence: float) -> Scanner:
     return Scanner(min_confidence)
 
 
+_DEFAULT_SCAN = _scanner(DEFAULT_MIN_CONFIDENCE).scan  # the usual call skips the cache lookup
+
+
 def scan_text(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[Finding]:
     """Personal data in ``text``: non-overlapping findings in order, ``text[f.start:f.end]`` is the value."""
+    if min_confidence == DEFAULT_MIN_CONFIDENCE:
+        return _DEFAULT_SCAN(text)
     return _scanner(min_confidence).scan(text)
 
 

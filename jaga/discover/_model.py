@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from functools import partial
+from typing import Final, NamedTuple
 
 NIK: Final = "user.government_id.nik"
 KK: Final = "user.government_id.kk"
@@ -29,13 +31,15 @@ CATEGORIES: Final[tuple[str, ...]] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One span of personal data in a string.
 
     ``start``/``end`` are ``str`` indices (code points), so ``text[start:end]`` is the value even in
     multi-byte text. ``detail`` refines the category without widening the taxonomy (``mobile``,
     ``visa``, ``female``).
+
+    A named tuple rather than a frozen dataclass: the scanner builds one for every span it reports,
+    and a tuple copies its fields in C, in about a third of the time the dataclass's slots are set.
     """
 
     start: int
@@ -46,25 +50,8 @@ class Finding:
     detail: str | None = None
 
 
-_FIELDS = ("start", "end", "category", "confidence", "detector", "detail")
-# The slot descriptors of the frozen dataclass write a field without the frozen ``__setattr__``
-# guard: :func:`finding` builds one in about half the time of ``Finding(...)``.
-_set_start, _set_end, _set_category, _set_confidence, _set_detector, _set_detail = (
-    vars(Finding)[name].__set__ for name in _FIELDS
-)
-_new = object.__new__
-
-
-def finding(values: tuple[int, int, str, float, str, str | None]) -> Finding:
-    """``Finding(*values)``, faster: the scanner builds one for every span it reports."""
-    f: Finding = _new(Finding)
-    _set_start(f, values[0])
-    _set_end(f, values[1])
-    _set_category(f, values[2])
-    _set_confidence(f, values[3])
-    _set_detector(f, values[4])
-    _set_detail(f, values[5])
-    return f
+# ``Finding(*values)``, faster: the scanner's candidates already hold the fields in order.
+finding: Callable[[tuple[int, int, str, float, str, str | None]], Finding] = partial(tuple.__new__, Finding)
 
 
 @dataclass(frozen=True, slots=True)

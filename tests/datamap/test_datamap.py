@@ -97,11 +97,11 @@ def test_a_missing_sqlite_file_is_reported_not_created(tmp_path: Path, monkeypat
 
     monkeypatch.chdir(tmp_path)
     url = "sqlite:///typo.db"
-    with pytest.raises(NotFoundError, match="typo.db"):
+    with pytest.raises(NotFoundError, match=r"typo\.db"):
         introspect(url)
-    with pytest.raises(NotFoundError, match="typo.db"):
+    with pytest.raises(NotFoundError, match=r"typo\.db"):
         discover_database(url)
-    with pytest.raises(NotFoundError, match="typo.db") as raised:
+    with pytest.raises(NotFoundError, match=r"typo\.db") as raised:
         Connections(load_datamap([DATAMAP]), {"sample_crm": url}).engine("sample_crm")
     assert raised.value.where == "dataset sample_crm"
     assert not (tmp_path / "typo.db").exists()

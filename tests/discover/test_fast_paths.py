@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 
+import phonenumbers
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaga.discover import scan_text
+from jaga.discover import Finding, scan_text
 from jaga.discover._checks import iban_ok, ipv4_ok, ipv6_ok, luhn_ok
-from jaga.discover._context import lower_same_length
-from jaga.discover._text import _NUMBER, _SCAN, _read_words, _words_apart
+from jaga.discover._context import Cue, CueIndex, cue_index, lower_same_length
+from jaga.discover._text import (
+    _NUMBER,
+    _POSTAL,
+    _SCAN,
+    _SCAN_ASCII,
+    _WORDS,
+    _WORDS_ASCII,
+    Candidate,
+    _id_phone_pattern,
+    _kept,
+    _ordered,
+    _phone,
+    _read_words,
+    _words_apart,
+)
 
 # Text salted with words of both vocabularies where their rules part: separators only one accepts,
 # hyphens after cues, words hiding another vocabulary's word ("alamat ip", "sim a.n.").
@@ -79,3 +96,109 @@ def test_negative_cue_numbers_are_skipped_only_above_their_ceiling() -> None:
 def test_one_colon_and_dates_are_not_addresses_or_accounts() -> None:
     assert scan_text("rapat jam 10:30, rilis 1990-05-12") == []
     assert [f.category for f in scan_text("rek BCA 12345678")] == ["user.financial.bank_account"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(words_text, number_text).filter(str.isascii))
+def test_ascii_passes_read_ascii_text_like_the_unicode_ones(text: str) -> None:
+    low = " " + lower_same_length(text)
+    assert [m.span(1) for m in _WORDS_ASCII.finditer(low)] == [m.span(1) for m in _WORDS.finditer(low)]
+    assert [(m.span(), m.lastindex) for m in _SCAN_ASCII.finditer(text)] == [
+        (m.span(), m.lastindex) for m in _SCAN.finditer(text)
+    ]
+
+
+_GUARD = r"(?<![0-9a-z_.,/+\-][0-9])"
+_UNGUARDED_SCAN = re.compile(_SCAN.pattern.replace(_GUARD, "", 1))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789+(:.-/ ,_)aAzZfFéБ٣", max_size=40))
+def test_scan_guard_only_turns_away_what_no_branch_takes(text: str) -> None:
+    assert _UNGUARDED_SCAN.pattern != _SCAN.pattern
+    assert [(m.span(), m.lastindex) for m in _SCAN.finditer(text)] == [
+        (m.span(), m.lastindex) for m in _UNGUARDED_SCAN.finditer(text)
+    ]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789 x٣", max_size=24), st.integers(0, 24), st.integers(0, 24))
+def test_postal_pattern_is_five_digits_alone(text: str, start: int, end: int) -> None:
+    plain = re.compile(r"(?<!\d)\d{5}(?!\d)").search(text, start, end)
+    ours = _POSTAL.search(text, start, end)
+    assert (ours and ours.span()) == (plain and plain.span())
+
+
+def _phone_one_pattern_at_a_time(national: str) -> str | None:
+    md = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+    assert md is not None and md.general_desc is not None
+    if not re.fullmatch(md.general_desc.national_number_pattern, national):
+        return None
+    for label, desc in (("mobile", md.mobile), ("fixed_line", md.fixed_line), ("phone", md.voip),
+                        ("phone", md.uan), ("phone", md.toll_free)):  # fmt: skip
+        if desc is not None and desc.national_number_pattern and re.fullmatch(desc.national_number_pattern, national):
+            return label
+    return None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.sampled_from(["", "8", "81", "21", "22", "61", "619", "1500", "8071", "177", "800", "001803", "31", "9"]),
+    st.text(alphabet="0123456789", max_size=14),
+)
+def test_one_phone_pattern_answers_like_each_in_turn(prefix: str, rest: str) -> None:
+    national = (prefix + rest)[:16]
+    _id_phone_pattern()
+    assert _phone("0" + national, international=False) == (
+        None if not national or national[0] == "0" else _phone_one_pattern_at_a_time(national)
+    )
+
+
+candidates = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from([0.3, 0.5, 0.6, 0.9])).map(
+        lambda t: (t[0], t[0] + t[1], "c", t[2], "d", None)
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(candidates, st.sampled_from([0.0, 0.5, 0.7]))
+def test_kept_candidates_are_the_filtered_and_ordered_ones(found: list[Candidate], floor: float) -> None:
+    kept = [c for c in found if c[3] >= floor]
+    assert _kept(list(found), floor) == (_ordered(kept) if len(kept) > 1 else kept)
+
+
+def test_in_order_candidates_are_kept_as_they_are_and_others_resolved() -> None:
+    apart: list[Candidate] = [(0, 3, "a", 0.9, "d", None), (5, 9, "b", 0.6, "d", None)]
+    assert _kept(apart, 0.5) is apart
+    assert _kept(apart, 0.7) == apart[:1]
+    assert _kept(apart[::-1], 0.5) == apart
+    overlapping: list[Candidate] = [(0, 6, "a", 0.6, "d", None), (5, 9, "b", 0.9, "d", None)]
+    assert _kept(overlapping, 0.5) == overlapping[1:]
+
+
+def test_a_bank_name_behind_the_governing_cue_is_still_read() -> None:
+    text = "transfer BCA no rek 1234567890"
+    index = cue_index(text)
+    assert index.banks
+    ctx = index.at(20, 30)
+    assert (ctx.cue, ctx.near, ctx.bank) == (Cue.ACCOUNT, True, "bca")
+    plain = cue_index("transfer no rek 1234567890")
+    assert not plain.banks and plain.at(16, 26).bank is None
+
+
+@pytest.mark.parametrize("digit", ["5", "٥"])
+def test_a_digit_between_cue_and_number_breaks_their_tie_in_any_script(digit: str) -> None:
+    text = f"nik {digit} 3174051205900012"
+    assert cue_index(text).at(7, 23).cue is None
+    assert cue_index("nik - 3174051205900012").at(6, 22).cue is Cue.NIK
+    assert CueIndex(text, [], [], [], Cue.SIM).at(7, 23).cue is Cue.SIM
+
+
+def test_findings_are_immutable_named_tuples() -> None:
+    [found] = scan_text("email budi@example.com")
+    assert found == Finding(6, 22, "user.contact.email", 0.97, "email")
+    assert found._asdict()["detail"] is None
+    with pytest.raises(AttributeError):
+        found.start = 0  # type: ignore[misc]
