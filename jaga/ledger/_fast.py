@@ -143,6 +143,15 @@ def parse(db: Driver, rows: Sequence[Sequence[Any]], purpose: str | None) -> Fou
     return Found(int(row[0]), str(row[1]), state, has_state, has_purpose, event_id)
 
 
+INSERT_IDENTITY = _insert("ledger_identities", ("tenant_id", "subject_id", "kind", "hash", "created_at"))
+
+
+def insert_subject(db: Driver) -> str:
+    """The ``INSERT`` of a subject (tenant, key, created_at); ``key`` is quoted where the database
+    reserves the word (MySQL/MariaDB)."""
+    return _insert("ledger_subjects", ("tenant_id", db.dialect.identifier_preparer.quote("key"), "created_at"))
+
+
 def create(db: Driver, tenant_id: int, identity: Identity, now: datetime) -> Found:
     """Register a new subject known by ``identity`` (its key is the identity's HMAC)."""
     digest = identity_hash(tenant_id, identity)
@@ -150,23 +159,11 @@ def create(db: Driver, tenant_id: int, identity: Identity, now: datetime) -> Fou
     event_id: int | None = None
     if db.name == "postgresql":
         subject_id, event_id = db.execute(
-            f"INSERT INTO ledger_subjects (tenant_id, key, created_at) VALUES (?, ?, ?) RETURNING id, {_NEXT_EVENT_ID}",
-            (tenant_id, digest, stamp),
+            f"{insert_subject(db)} RETURNING id, {_NEXT_EVENT_ID}", (tenant_id, digest, stamp)
         )[0]
     else:
-        subject_id = _insert_id(
-            db,
-            "INSERT INTO ledger_subjects (tenant_id, key, created_at) VALUES (?, ?, ?)",
-            (
-                tenant_id,
-                digest,
-                stamp,
-            ),
-        )
-    db.execute(
-        "INSERT INTO ledger_identities (tenant_id, subject_id, kind, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-        (tenant_id, subject_id, identity.kind.value, digest, stamp),
-    )
+        subject_id = _insert_id(db, insert_subject(db), (tenant_id, digest, stamp))
+    db.execute(INSERT_IDENTITY, (tenant_id, subject_id, identity.kind.value, digest, stamp))
     return Found(int(subject_id), digest, SubjectState(), False, False, event_id)
 
 

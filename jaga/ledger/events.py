@@ -184,10 +184,7 @@ def _identify_many(
     db = driver(session)
     stamp = db.binder(LedgerSubject.__table__.c.created_at.type)(utcnow())
     if made:  # through the driver: SQLAlchemy's per-row parameter handling cost more than the inserts
-        db.execute_many(
-            "INSERT INTO ledger_subjects (tenant_id, key, created_at) VALUES (?, ?, ?)",
-            [(tenant_id, key, stamp) for key in made],
-        )
+        db.execute_many(_fast.insert_subject(db), [(tenant_id, key, stamp) for key in made])
         for part in _in_chunks(made):
             rows = session.execute(
                 select(LedgerSubject.id, LedgerSubject.key).where(
@@ -197,7 +194,7 @@ def _identify_many(
             ids.update({key: sid for sid, key in rows})
     if links:
         db.execute_many(
-            "INSERT INTO ledger_identities (tenant_id, subject_id, kind, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            _fast.INSERT_IDENTITY,
             [(tenant_id, ids[who], identity.kind.value, digest, stamp) for who, identity, digest in links],
         )
     return [p if isinstance(p, JagaError) else (ids[p], p) for p in picked]
