@@ -69,14 +69,12 @@ def genesis_statement(db: Driver, tenant_id: int) -> tuple[str, list[Any]]:
     the second would fail on the unique sequence number. Inserting the empty head first (a no-op when
     someone else did) makes the second writer wait for the first's lock instead, as every later writer does.
     """
-    values = "VALUES (?, 0, ?)"
+    row = "INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)"
     if db.name == "postgresql":
-        return f"INSERT INTO audit_heads (tenant_id, seq, hash) {values} ON CONFLICT (tenant_id) DO NOTHING", [
-            tenant_id,
-            GENESIS,
-        ]
-    verb = "INSERT OR IGNORE" if db.name == "sqlite" else "INSERT IGNORE"
-    return f"{verb} INTO audit_heads (tenant_id, seq, hash) {values}", [tenant_id, GENESIS]
+        sql = f"INSERT {row} ON CONFLICT (tenant_id) DO NOTHING"
+    else:
+        sql = f"{'INSERT OR IGNORE' if db.name == 'sqlite' else 'INSERT IGNORE'} {row}"
+    return sql, [tenant_id, GENESIS]
 
 
 def lock_statement(db: Driver, tenant_id: int) -> tuple[str, list[Any]]:

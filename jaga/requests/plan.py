@@ -23,6 +23,7 @@ from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side
 from jaga.datamap import DataMap, edges
 from jaga.datamap.graph import Edge, Node, parents, waves
 from jaga.policy import Policy
+from jaga.store.db import python_type
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
 
@@ -186,16 +187,9 @@ def _plain_link(schema: Schema, node: Node, link: Edge) -> bool:
     child, parent = schema.table(node), schema.table(link.src)  # reflecting connects: the dialect knows itself
     if not schema.conns.engine(node[0]).dialect.delete_returning:
         return False
-    kinds = {_python_type(child.c[link.dst_field]), _python_type(parent.c[link.src_field])}
-    keys = {_python_type(child.c[name]) for name in schema.pk(node)}
+    kinds = {python_type(child.c[link.dst_field].type), python_type(parent.c[link.src_field].type)}
+    keys = {python_type(child.c[name].type) for name in schema.pk(node)}
     return len(kinds) == 1 and kinds <= {int, str} and keys <= {int, str}
-
-
-def _python_type(column: Column[Any]) -> type | None:
-    try:
-        return column.type.python_type
-    except NotImplementedError:
-        return None
 
 
 def deferrable(datamap: DataMap, policy: Policy, schema: Schema | None = None) -> set[Node]:

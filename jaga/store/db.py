@@ -274,7 +274,8 @@ _Processors = tuple[Callable[[Any], Any], Callable[[Any], Any], TypeEngine[Any]]
 _PROCESSORS: dict[tuple[str, str, int], _Processors] = {}
 
 
-def _python_type(kind: TypeEngine[Any]) -> type | None:
+def python_type(kind: TypeEngine[Any]) -> type | None:
+    """The Python type a column type's values take, or ``None`` where SQLAlchemy cannot say."""
     try:
         return kind.python_type
     except NotImplementedError:
@@ -312,7 +313,7 @@ def _processors(dialect: Dialect, kind: TypeEngine[Any]) -> _Processors:
     if found is None or found[2] is not kind:
         impl = kind.dialect_impl(dialect)
         bind: Callable[[Any], Any] = impl.bind_processor(dialect) or _identity
-        if bind is not _identity and _python_type(kind) is datetime:
+        if bind is not _identity and python_type(kind) is datetime:
             bind = _remembered(bind)
         result = impl.result_processor(dialect, None) or _identity
         found = _PROCESSORS[key] = (bind, result, kind)  # the type is kept, so its id is not reused
