@@ -202,13 +202,13 @@ class Driver:
 
     def sql(self, statement: str) -> str:
         """``statement`` with ``?`` placeholders in the driver's style (it must hold no other ``?``/``%``)."""
-        return placeholders(statement, str(self.dialect.paramstyle))
+        return _styled(statement, str(self.dialect.paramstyle))
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one statement (``?`` placeholders, see :meth:`sql`) and return its rows, if any."""
         cursor = self.raw.cursor()
         try:
-            cursor.execute(_styled(statement, str(self.dialect.paramstyle)), params)
+            cursor.execute(self.sql(statement), params)
             return list(cursor.fetchall()) if cursor.description is not None else []
         finally:
             cursor.close()
@@ -218,12 +218,11 @@ class Driver:
         (psycopg's pipeline mode), each still running after the one before has finished."""
         if self.name != "postgresql" or len(statements) < 2:
             return [self.execute(sql, params) for sql, params in statements]
-        style = str(self.dialect.paramstyle)
         cursors = [self.raw.cursor() for _ in statements]
         try:
             with self.raw.pipeline():
                 for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                    cursor.execute(_styled(sql, style), params)
+                    cursor.execute(self.sql(sql), params)
             return [list(c.fetchall()) if c.description is not None else [] for c in cursors]
         finally:
             for cursor in cursors:
@@ -233,7 +232,7 @@ class Driver:
         if rows:
             cursor = self.raw.cursor()
             try:
-                cursor.executemany(_styled(statement, str(self.dialect.paramstyle)), rows)
+                cursor.executemany(self.sql(statement), rows)
             finally:
                 cursor.close()
 
