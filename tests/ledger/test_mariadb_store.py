@@ -1,9 +1,11 @@
-"""The ledger's hand-written writes on a MariaDB store, where ``key`` is a reserved word."""
+"""jaga's store on MariaDB: the ledger's hand-written writes (``key`` is a reserved word there)
+and the audit chain's timestamps."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -43,3 +45,20 @@ def test_new_subjects_are_registered_on_mariadb(mariadb_store: Engine) -> None:
     with sessions_for(mariadb_store)() as s:
         stored = set(s.scalars(select(LedgerSubject.key).where(LedgerSubject.tenant_id == tenant)))
     assert stored == {first, *keys} and len(stored) == 3
+
+
+@pytest.mark.mariadb
+def test_audit_chain_verifies_on_mariadb(mariadb_store: Engine) -> None:
+    """Entries written at sub-second times hash their timestamps with microseconds; the store must keep
+    them, or every entry reads back changed (MariaDB's plain DATETIME rounds to the second)."""
+    from jaga import audit
+
+    tenant = new_tenant(mariadb_store)
+    at = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=UTC)
+    with sessions_for(mariadb_store)() as s:
+        audit.append_many(s, tenant, [("test.one", {"n": 1}), ("test.two", {"n": 2})], at=at)
+    with sessions_for(mariadb_store)() as s:
+        record(s, tenant, Identity(IdentityKind.email, "budi@example.com"), EventIn(kind=EventKind.erasure_done))
+    with sessions_for(mariadb_store)() as s:
+        result = audit.verify(s, tenant)
+    assert result.ok and result.checked == 3, result
