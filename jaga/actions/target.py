@@ -19,7 +19,7 @@ from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from jaga.actions.strategies import ColumnPlan
-from jaga.datamap import Collection, Connections, DataMap
+from jaga.datamap import Collection, Connections, DataMap, edges
 from jaga.datamap.graph import Node
 from jaga.errors import ConfigError, JagaError
 from jaga.policy import Duration
@@ -204,6 +204,23 @@ class Schema:
                 hint="mark its key column with fides_meta.primary_key: true",
             )
         return reflected
+
+    def linked_columns(self, node: Node, among: Iterable[Node]) -> set[str]:
+        """Columns of ``node`` that tie rows together: its key, the columns of the map's references on
+        either side, and those of the database's own foreign keys from ``node`` or from ``among`` to it.
+        A statement that writes none of them can run in any order with the steps of related tables."""
+        linked = set(self.pk(node))
+        for e in edges(self.datamap):
+            linked |= {e.src_field} if e.src == node else set()
+            linked |= {e.dst_field} if e.dst == node else set()
+        table = self.table(node)
+        linked |= {fk.parent.name for fk in table.foreign_keys}
+        for other in among:
+            if other[0] == node[0]:
+                linked |= {
+                    fk.column.name for fk in self.table(other).foreign_keys if fk.column.table.name == table.name
+                }
+        return linked
 
     def key_clause(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
         """``pk IN (...)`` for one chunk of keys (a row-value IN for composite keys); portable SQL that

@@ -367,24 +367,53 @@ class _Runner:
             self.conns.dispose()
 
     def _groups(self, plan: Plan, steps: list[tuple[int, str, int]]) -> list[list[tuple[int, str, int]]]:
-        """Consecutive table steps whose tables are in the same wave (no references between them) on a
-        database server form one group that runs side by side, whatever each does to its table (a
-        legal hold's restriction beside its siblings' deletes); verify, package and finish run alone."""
+        """Consecutive table steps on database servers that may run side by side form one group.
+
+        Order matters only for a step that deletes rows or writes a column that ties rows together
+        (a key, a reference): it must wait for the steps of the tables that point at it, so it runs
+        with the steps of its own wave (no references between them), whatever each does (a legal hold's
+        restriction beside its siblings' deletes). A step that writes no such column (pseudonymising a
+        parent kept for its invoices, setting a restriction flag) breaks no reference whenever it runs,
+        and joins whatever group is forming: the parents' updates overlap the children's deletes
+        instead of waiting for them, and every export of an access batch runs at once. Verify, package
+        and finish run alone.
+        """
         nodes = {(t.dataset, t.collection) for t in plan.tables}
         wave_of = {node: i for i, wave in enumerate(waves(self.datamap, nodes)) for node in wave}
         groups: list[list[tuple[int, str, int]]] = []
-        last: int | None = None
+        forming: int | None = None  # the wave of the ordered steps in the last group (-1: none yet)
         for step in steps:
-            table = step[1].partition(":")[2]
+            action, _, table = step[1].partition(":")
             tp = plan.table(table) if table else None
             node = (tp.dataset, tp.collection) if tp is not None else None
-            mark = wave_of[node] if node is not None and self.schema.concurrent([node]) else None
-            if mark is not None and mark == last:
+            if tp is None or node is None or not self.schema.concurrent([node]):
+                groups.append([step])
+                forming = None
+                continue
+            free = self._unordered(action, tp, nodes)
+            if forming is not None and (free or forming in (-1, wave_of[node])):
                 groups[-1].append(step)
             else:
                 groups.append([step])
-            last = mark
+                forming = -1
+            if not free:
+                forming = wave_of[node]
         return groups
+
+    def _unordered(self, action: str, tp: TablePlan, nodes: set[tuple[str, str]]) -> bool:
+        """Whether a table step writes no column that ties rows together (see :meth:`_groups`); an
+        export writes nothing at all."""
+        node = (tp.dataset, tp.collection)
+        if action == "export":
+            return True
+        if action == "erase" and tp.mode == "update":
+            written = {c.name for c in tp.columns}
+        elif action == "restrict":
+            flag = self.schema.collection(node).restrict_column
+            written = {flag} if flag else set()
+        else:
+            return False
+        return not written & self.schema.linked_columns(node, nodes)
 
     def _mark(
         self,

@@ -14,6 +14,7 @@ from jaga.requests import RequestSpec, execute, run_requests
 from jaga.requests.plan import Plan, deferrable
 from jaga.store import make_engine, session_scope
 from jaga.store.models.audit import AuditEntry
+from jaga.store.models.dsr import DsrStep
 from tests.requests.conftest import POLICY, connections, snapshot
 
 
@@ -211,3 +212,35 @@ def test_dates_are_cut_to_the_year_alike_in_sql_and_in_python(company: str) -> N
         cut = str(after_orders[key])
         assert cut.startswith(f"{str(value)[:4]}-01-01 00:00:00"), (value, cut)
     assert str(born_after) == f"{str(born)[:4]}-01-01"
+
+
+def test_kept_parents_are_pseudonymised_beside_their_childrens_deletes(
+    company: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Customers and orders are kept (invoices need them) and only pseudonymised, writing no key or
+    reference column: on a database server their updates run in the same group as the children's
+    deletes and the invoices' restriction, not after them. SQLite runs every step alone."""
+    groups: list[int] = []
+    settle = execute.settle
+
+    def recorded(jobs: list[object], *, concurrent: bool) -> object:
+        groups.append(len(jobs))
+        return settle(jobs, concurrent=concurrent)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(execute, "settle", recorded)
+    emails = [str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=i)) for i in (7, 8, 9)]
+    before = snapshot(company)
+    out = run_requests(
+        [RequestSpec("erasure", {"email": e}) for e in emails],
+        datamap=DATAMAP,
+        policy=POLICY,
+        connections=connections(company),
+    )
+    assert all(r.result["verification"]["verified"] for r in out.requests)
+    with session_scope() as s:
+        names = set(s.scalars(select(DsrStep.name).where(DsrStep.batch_id == out.batch_id)))
+    table_steps = {n for n in names if n.partition(":")[0] in ("erase", "restrict")}
+    assert {"erase:sample_crm.customers", "erase:sample_crm.orders", "erase:sample_crm.web_events"} <= table_steps
+    assert groups == ([] if company.startswith("sqlite") else [len(table_steps)])
+    after = snapshot(company)
+    assert after["invoices"] == before["invoices"]  # held, and still pointing at their kept orders
