@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from jaga.cli._base import console, escape, new_app
 from jaga.errors import JagaError
 from jaga.requests import RequestSpec, resume, run_requests
+from jaga.requests.batchfile import read_batch
 from jaga.requests.execute import BatchOutcome
 from jaga.store import make_engine, migrate
 
@@ -31,6 +33,14 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 def _report(outcome: BatchOutcome) -> None:
     if outcome.plan_text:
         console.print(escape(outcome.plan_text))
+    if len(outcome.requests) > 1:  # a batch: one line each, then the tally (``jaga dsr show`` has the rest)
+        for req in outcome.requests:
+            rows = sum(req.result.get("tables", {}).values())
+            held = sum(h.get("rows", 0) for h in req.result.get("held", []))
+            console.print(f"request {req.request_id}: [bold]{req.status}[/], {rows} row(s), {held} held")
+        tally = Counter(req.status for req in outcome.requests)
+        console.print(", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
+        return
     for req in outcome.requests:
         console.print(f"request {req.request_id}: [bold]{req.status}[/]")
         console.print(escape(json.dumps(req.result, indent=2, default=str)))
@@ -39,7 +49,12 @@ def _report(outcome: BatchOutcome) -> None:
 @app.command("run")
 def run_cmd(
     kind: str = typer.Option(..., "--type", help="access | erasure | rectification | restriction"),
-    identity: list[str] = typer.Option(..., "--identity", "-i", help="type=value, e.g. email=a@b.id"),
+    identity: list[str] = typer.Option([], "--identity", "-i", help="type=value, e.g. email=a@b.id"),
+    source: Path | None = typer.Option(
+        None,
+        "--from",
+        help="a batch: CSV with a header of identity types, or JSON Lines; one request per row",
+    ),
     datamap: list[Path] = typer.Option(..., "--map", "-m", help="data-map YAML file(s)"),
     policy: Path = typer.Option(..., "--policy", "-p", help="policy file"),
     change: list[str] = typer.Option([], "--set", help="rectification: table.column=new value"),
@@ -47,14 +62,21 @@ def run_cmd(
     tenant: str = typer.Option("default", help="tenant slug"),
     dry_run: bool = typer.Option(False, "--dry-run", help="show tables, SQL and row counts; change nothing"),
 ) -> None:
-    """Run one request end to end (the Python API runs batches of many)."""
+    """Run one request (``--identity``), or a batch of many from a file (``--from``), end to end."""
     if kind not in ("access", "erasure", "rectification", "restriction"):
         raise JagaError(f"unknown request type {kind!r}", hint="use access, erasure, rectification or restriction")
+    if bool(identity) == (source is not None):
+        raise JagaError("give either --identity (one request) or --from FILE (a batch)")
+    if source is not None and kind == "rectification":
+        raise JagaError("a rectification names its own new values", hint="run each with --identity and --set")
+    if source is not None:
+        specs = read_batch(source, kind)  # type: ignore[arg-type]
+    else:
+        specs = [RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))]  # type: ignore[arg-type]
     if not dry_run:
         migrate(make_engine())
-    spec = RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))  # type: ignore[arg-type]
     _report(
-        run_requests([spec], datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli")
+        run_requests(specs, datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli")
     )
 
 

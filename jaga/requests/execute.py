@@ -817,6 +817,7 @@ def run_requests(
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
     pol, dmap, version = _config(policy, paths)
     identities = [_normalised(s) for s in specs]
+    _check_identity_types(dmap, identities)
     if dry_run:
         return _dry_run(kind, dmap, pol, identities, connections)
     if kind == "rectification":
@@ -862,6 +863,20 @@ def run_requests(
             ],
         )
     return _Runner(batch_id, store_url, connections, actor, submitted).run()
+
+
+def _check_identity_types(dmap: DataMap, identities: Sequence[Mapping[str, Sequence[str]]]) -> None:
+    """Refuse a request none of whose identity types any table of the map is searched by: it would find
+    nothing and an erasure would report done, having erased nothing."""
+    known = {f.identity for _, c in dmap.collections() for f in c.fields if f.identity}
+    for i, ids in enumerate(identities):
+        given = {kind for kind, values in ids.items() if values}
+        if not given & known:
+            raise JagaError(
+                f"no table of the data map is searched by {', '.join(sorted(given))}",
+                where=f"request {i + 1}" if len(identities) > 1 else None,
+                hint=f"identity types the map knows: {', '.join(sorted(known)) or 'none (mark identity fields)'}",
+            )
 
 
 def _check_targets(dmap: DataMap, changes: Mapping[str, str]) -> None:
