@@ -8,7 +8,8 @@ configuration). Nothing here logs request bodies, which may hold identities.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
+from pathlib import Path
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -17,13 +18,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from jaga import __version__
-from jaga.api import audit, decide, keys, ledger
+from jaga.api import audit, decide, keys, ledger, requests
 from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy, load_policy
+from jaga.requests.handlers import Company
+from jaga.settings import get_settings
 from jaga.store import make_engine
 
 _STATUS: tuple[tuple[type[JagaError], int], ...] = (
@@ -65,10 +68,14 @@ def create_app(
     *,
     policies: Mapping[str, Policy] | None = None,
     audit_mode: AuditMode | str = AuditMode.denials,
+    company: Company | None = None,
+    companies: Mapping[str, Company] | None = None,
 ) -> FastAPI:
     """An app over ``engine`` (default: the configured store, already migrated).
 
     ``policy`` serves every tenant; ``policies`` maps tenant slugs to their own policy and wins over it.
+    ``company`` and ``companies`` say, the same way, where the data map and databases are for running
+    data-subject requests (without one, those endpoints answer 503).
     """
     app = _App(
         title="jaga",
@@ -84,9 +91,12 @@ def create_app(
         # a read of an in-process SQLite file is cheaper than a hop to a thread; a decision that may be
         # audited can wait on SQLite's write lock, which must never stall the event loop
         inline_decisions=bind.dialect.name == "sqlite" and AuditMode(audit_mode) == AuditMode.off,
+        companies=dict(companies or {}),
+        default_company=company,
+        store_url=bind.url.render_as_string(hide_password=False),
     )
     app.add_exception_handler(JagaError, _jaga_error)
-    for router in (ledger.router, decide.router, audit.router, keys.router):
+    for router in (ledger.router, decide.router, audit.router, keys.router, requests.router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["meta"])
@@ -98,6 +108,20 @@ def create_app(
 
 SERVE_POLICY = "JAGA_SERVE_POLICY"
 SERVE_AUDIT = "JAGA_SERVE_AUDIT"
+SERVE_MAPS = "JAGA_SERVE_MAPS"
+
+
+def served_company(policy: Path | None, maps: Sequence[Path]) -> Company | None:
+    """Where ``jaga serve``'s tenants run data-subject requests: the policy and data map given on the
+    command line, databases from the environment (``JAGA_DB_<DATASET>_URL``), exports in the data dir."""
+    if policy is None or not maps:
+        return None
+    return Company(
+        tenant="*",
+        policy_path=policy.resolve(),
+        datamap_paths=[p.resolve() for p in maps],
+        export_dir=get_settings().data_dir / "exports",
+    )
 
 
 def served_app() -> FastAPI:
@@ -108,6 +132,10 @@ def served_app() -> FastAPI:
     kept fresh by the audit chain like any other reader.
     """
     path = os.environ.get(SERVE_POLICY)
+    maps = [Path(p) for p in os.environ.get(SERVE_MAPS, "").split(os.pathsep) if p]
     return create_app(
-        make_engine(), load_policy(path) if path else None, audit_mode=os.environ.get(SERVE_AUDIT, "denials")
+        make_engine(),
+        load_policy(path) if path else None,
+        audit_mode=os.environ.get(SERVE_AUDIT, "denials"),
+        company=served_company(Path(path) if path else None, maps),
     )

@@ -36,12 +36,16 @@ class Scope(StrEnum):
     decide = "decide"
     audit = "audit"
     keys = "keys"
+    requests_read = "requests:read"
+    requests_write = "requests:write"
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.admin: frozenset(Scope),
-    Role.dpo: frozenset({Scope.ledger_read, Scope.ledger_write, Scope.decide, Scope.audit}),
-    Role.operator: frozenset({Scope.ledger_read, Scope.ledger_write, Scope.decide}),
+    Role.dpo: frozenset(
+        {Scope.ledger_read, Scope.ledger_write, Scope.decide, Scope.audit, Scope.requests_read, Scope.requests_write}
+    ),
+    Role.operator: frozenset({Scope.ledger_read, Scope.ledger_write, Scope.decide, Scope.requests_read}),
     Role.service: frozenset({Scope.ledger_write, Scope.decide}),
 }
 

@@ -38,6 +38,7 @@ from jaga.api.auth import Caller, Scope, authenticate
 from jaga.decide import AuditMode, DecisionPoint
 from jaga.errors import ConfigError, PermissionDenied
 from jaga.policy import Policy
+from jaga.requests.handlers import Company
 
 _bearer = HTTPBearer(auto_error=False, description="An API key made with `jaga apikey create`")
 
@@ -56,6 +57,11 @@ class ApiState:
     """Threads deciding at once; more only contend for the GIL (see :meth:`decide_limiter`)."""
     inline_decisions: bool = False
     """Decide in the event loop instead of a thread (SQLite: the read is CPU in process, no wait)."""
+    companies: Mapping[str, Company] = field(default_factory=dict)
+    """Where each tenant's data map and databases are, for running data-subject requests."""
+    default_company: Company | None = None
+    store_url: str | None = None
+    """The store's URL, for the DSR engine (which keeps its own sessions); None: the settings' store."""
     _limiter: CapacityLimiter | None = field(default=None, repr=False)
     _callers: dict[bytes, tuple[float, Caller]] = field(default_factory=dict, repr=False)
     _points: dict[tuple[int, int], DecisionPoint] = field(default_factory=dict, repr=False)
@@ -111,6 +117,14 @@ class ApiState:
                     found = self._points[key] = DecisionPoint(
                         policy, self.begin, caller.tenant_id, audit_mode=self.audit_mode
                     )
+        return found
+
+    def company(self, tenant_slug: str) -> Company:
+        found = self.companies.get(tenant_slug, self.default_company)
+        if found is None:
+            raise ConfigError(
+                "no data map is configured for this tenant", hint="start the server with --map (and --policy)"
+            )
         return found
 
     def policy(self, tenant_slug: str) -> Policy:

@@ -10,8 +10,10 @@ import typer
 from jaga.api.auth import Role, create_api_key
 from jaga.cli._base import console, err_console, new_app
 from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.datamap import load_datamap
 from jaga.decide import AuditMode
-from jaga.policy import load_policy
+from jaga.errors import JagaError
+from jaga.policy import load_policy, taxonomy_for
 from jaga.store import make_engine, migrate
 
 apikey_app = new_app("Manage API keys (only a hash of each key is stored).")
@@ -19,6 +21,9 @@ apikey_app = new_app("Manage API keys (only a hash of each key is stored).")
 
 def serve(
     policy: Path | None = typer.Option(None, "--policy", envvar="JAGA_POLICY", help="Policy YAML for all tenants"),
+    datamap: list[Path] = typer.Option(
+        [], "--map", "-m", help="Data-map YAML file(s), to run data-subject requests over /v1/requests (needs --policy)"
+    ),
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
     audit: AuditMode = typer.Option(AuditMode.denials, "--audit", help="Which decisions go to the audit chain"),
@@ -30,18 +35,26 @@ def serve(
     import uvicorn
 
     from jaga.api import create_app
-    from jaga.api.app import SERVE_AUDIT, SERVE_POLICY
+    from jaga.api.app import SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY, served_company
 
     loaded = load_policy(policy) if policy else None  # a bad policy stops here, once, with its line
+    if datamap and policy is None:
+        raise JagaError("--map needs --policy", hint="the data map's categories are checked against the policy")
+    company = served_company(policy, datamap)
+    if company is not None and loaded is not None:  # a bad map stops here too, with its file and line
+        load_datamap([str(p) for p in company.datamap_paths], taxonomy_for(loaded))
     engine = make_engine()
     migrate(engine)
     console.print(f"jaga API on http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""))
     if workers == 1:
-        uvicorn.run(create_app(engine, loaded, audit_mode=audit), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(engine, loaded, audit_mode=audit, company=company), host=host, port=port, log_level="info"
+        )
         return
     engine.dispose()
     os.environ[SERVE_POLICY] = str(policy.resolve()) if policy else ""
     os.environ[SERVE_AUDIT] = audit.value
+    os.environ[SERVE_MAPS] = os.pathsep.join(str(p.resolve()) for p in datamap)
     uvicorn.run("jaga.api.app:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 

@@ -918,11 +918,18 @@ def _dry_run(
 
 
 def resume(
-    *, store_url: str | None = None, connections: Mapping[str, str] | None = None, actor: str = "system"
+    *,
+    store_url: str | None = None,
+    connections: Mapping[str, str] | None = None,
+    actor: str = "system",
+    tenant_id: int | None = None,
 ) -> list[BatchOutcome]:
-    """Finish every batch a crash left unfinished, in the order they were started."""
+    """Finish every batch a crash left unfinished (of one tenant, if given), in the order they were started."""
+    query = select(DsrBatch.id).where(DsrBatch.status != "done").order_by(DsrBatch.created_at)
+    if tenant_id is not None:
+        query = query.where(DsrBatch.tenant_id == tenant_id)
     with session_scope(store_url) as s:
-        ids = list(s.scalars(select(DsrBatch.id).where(DsrBatch.status != "done").order_by(DsrBatch.created_at)))
+        ids = list(s.scalars(query))
     return [_Runner(bid, store_url, connections, actor).run() for bid in ids]
 
 

@@ -89,5 +89,5 @@ def create_web_app(
     if mount_api:
         from jaga.api import create_app
 
-        app.mount("/api", create_app(engine, policy))
+        app.mount("/api", create_app(engine, policy, companies={tenant: company} if company else None))
     return app
