@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from jaga import __version__
-from jaga.api import audit, decide, keys, ledger, requests
+from jaga.api import audit, datamap, decide, keys, ledger, requests
 from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
@@ -96,7 +96,7 @@ def create_app(
         store_url=bind.url.render_as_string(hide_password=False),
     )
     app.add_exception_handler(JagaError, _jaga_error)
-    for router in (ledger.router, decide.router, audit.router, keys.router, requests.router):
+    for router in (ledger.router, decide.router, audit.router, keys.router, requests.router, datamap.router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["meta"])

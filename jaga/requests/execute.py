@@ -166,7 +166,7 @@ def _parsed(policy_path: str, map_paths: tuple[str, ...], digests: tuple[str, ..
     return _load(policy_path, map_paths)
 
 
-def _config(policy_path: str | Path, map_paths: Sequence[str | Path]) -> tuple[Policy, DataMap, str]:
+def load_config(policy_path: str | Path, map_paths: Sequence[str | Path]) -> tuple[Policy, DataMap, str]:
     """The policy and data map, parsed once per process for the same file contents.
 
     Parsing and validating both YAML files takes a few tenths of a second, more than a whole
@@ -258,7 +258,7 @@ class _Runner:
                     sid: (rid, self.sealer.unseal(sealed) if sealed else None) for sid, rid, sealed in requests
                 }
             self.plan_sealed = batch.plan_sealed
-        self.policy, self.datamap, digest = _config(self.policy_path, self.map_paths)
+        self.policy, self.datamap, digest = load_config(self.policy_path, self.map_paths)
         if self.datamap.digest != self.map_digest or digest != self.policy_version:
             raise JagaError(
                 "the data map or policy changed since this batch was planned",
@@ -815,7 +815,7 @@ def run_requests(
         raise JagaError("a batch holds requests of one kind", hint="run each kind as its own batch")
     kind = specs[0].kind
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
-    pol, dmap, version = _config(policy, paths)
+    pol, dmap, version = load_config(policy, paths)
     identities = [_normalised(s) for s in specs]
     _check_identity_types(dmap, identities)
     if dry_run:

@@ -180,3 +180,24 @@ def test_resume_finishes_only_the_callers_crashed_batches(
     assert batch["status"] == "done"
     assert all(r["result"]["verification"]["verified"] for r in batch["requests"])
     assert _count(company, "SELECT COUNT(*) FROM web_events WHERE customer_id IN (5, 6)") == 0
+
+
+def test_the_data_map_and_its_check_over_http(client: TestClient, store: Engine, company: str) -> None:
+    operator = _key(store, "operator", "acme")
+    shown = client.get("/v1/datamap", headers=operator)
+    assert shown.status_code == 200, shown.text
+    customers = next(t for t in shown.json()["tables"] if t["table"] == "customers")
+    assert customers["identities"]["email"] == "email" and "user.contact.email" in customers["categories"]["email"]
+    assert "sample_crm.customers.id -> sample_crm.orders.customer_id" in shown.json()["references"]
+    assert client.get("/v1/datamap/check", headers=operator).json() == {
+        "ok": True,
+        "tables": len(shown.json()["tables"]),
+        "problems": [],
+    }
+    engine = make_engine(company)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE web_events"))
+    engine.dispose()
+    broken = client.get("/v1/datamap/check", headers=operator).json()
+    assert broken["ok"] is False and any("web_events" in p["message"] for p in broken["problems"])
+    assert client.get("/v1/datamap", headers=_key(store, "service", "acme")).status_code == 403

@@ -148,7 +148,7 @@ def test_deferred_tables_are_found_by_their_delete_and_counted(company: str, mon
     me = TWINS.customers[0]
     email = str(_scalar(company, "SELECT email FROM customers WHERE id = :i", i=me))
     mine = _subject_rows(company, me)
-    policy, dmap, _ = execute._config(POLICY, [DATAMAP])
+    policy, dmap, _ = execute.load_config(POLICY, [DATAMAP])
     assert {("sample_crm", "web_events"), ("sample_crm", "contacts")} <= deferrable(dmap, policy)
     assert not {("sample_crm", "orders"), ("sample_crm", "customers")} & deferrable(dmap, policy)
     planned = execute._Runner.plan
