@@ -12,10 +12,20 @@ from typing import Any
 
 import yaml
 
+from jaga.discover import _model as m
 from jaga.discover._model import ColumnProposal, DataMapProposal
 from jaga.errors import JagaError
 
 _KEY = re.compile(r"[^A-Za-z0-9_]+")
+# The identities a data-subject request is searched by (``--identity email=…``), proposed for the columns
+# that hold them, so the map can serve requests as written. Not for a column named for somebody else:
+# erasing a person by phone must not find the row that lists them as another's emergency contact.
+_IDENTITIES = {m.EMAIL: "email", m.PHONE: "phone", m.NIK: "nik"}
+_SOMEONE_ELSE = re.compile(
+    r"darurat|emergency|kerabat|keluarga|family|wali|guardian|ayah|ibu_|father|mother|suami|istri|spouse|"
+    r"pasangan|partner|penerima|recipient|pengirim|sender|atasan|manager|referen|referr|pic_|sales|agen|agent",
+    re.IGNORECASE,
+)
 
 
 def fides_key(name: str) -> str:
@@ -27,12 +37,16 @@ def _field(column: ColumnProposal) -> dict[str, Any]:
     meta: dict[str, Any] = {"data_type": column.data_type}
     if column.primary_key:
         meta["primary_key"] = True
+    identity = _IDENTITIES.get(column.category or "") if not _SOMEONE_ELSE.search(column.column) else None
+    if identity:
+        meta["identity"] = identity
     field: dict[str, Any] = {"name": column.column}
     if column.categories:
         field["description"] = (
             f"Proposed by jaga discover: {', '.join(column.categories)} "
             f"(confidence {column.confidence:.2f}; name {column.name_score:.2f}, "
             f"values {column.value_score:.2f}, {column.sampled} sampled)"
+            + (f"; identity {identity}: requests find the person by it" if identity else "")
         )
         field["data_categories"] = list(column.categories)
     else:

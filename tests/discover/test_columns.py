@@ -11,10 +11,14 @@ import sqlalchemy as sa
 import yaml
 
 from bench.data.corpus import TABLES, table_rows
+from jaga.datamap.loader import parse_datamap
 from jaga.discover import _model as m
 from jaga.discover import classify_column, discover_database, undeclared, write_fides
 from jaga.discover._columns import name_rule
+from jaga.discover._fides import to_fides
+from jaga.discover._model import ColumnProposal, DataMapProposal
 from jaga.errors import JagaError
+from jaga.store import make_engine
 
 ROWS = 200
 EXPECTED = {(t, c): cat for t, spec in TABLES.items() for c, (cat, _) in spec.items()}
@@ -75,11 +79,26 @@ def test_sqlite_fixture_schema_is_labelled(sqlite_url: str, tmp_path: Path) -> N
     assert fields["no_ktp"]["data_categories"] == [m.NIK]
     assert "confidence" in fields["no_ktp"]["description"]
     assert fields["no_pesanan"]["data_categories"] == []
-    try:
-        from jaga.datamap.loader import parse_datamap
-    except ImportError:  # the data-map module is developed separately
-        return
+    identities = {name: f["fides_meta"].get("identity") for name, f in fields.items()}
+    assert identities["email"] == "email" and identities["no_hp"] == "phone" and identities["no_ktp"] == "nik"
+    assert identities["nama"] is None and identities["npwp"] is None
     parse_datamap(out.read_text(), str(out))
+
+
+@pytest.mark.parametrize(
+    ("column", "category", "identity"),
+    [("email", m.EMAIL, "email"), ("hp_pelanggan", m.PHONE, "phone"), ("nik", m.NIK, "nik"),
+     ("no_hp_darurat", m.PHONE, None), ("emergency_contact_phone", m.PHONE, None), ("email_atasan", m.EMAIL, None),
+     ("nama_ibu_kandung", m.NAME, None), ("npwp", m.NPWP, None)],
+)  # fmt: skip
+def test_identities_are_proposed_only_for_the_persons_own_contact(
+    column: str, category: str, identity: str | None
+) -> None:
+    """A request finds a person by their own email, phone or NIK; a column named for someone else (an
+    emergency contact, a manager) must not lead an erasure to a row that is not theirs."""
+    proposal = DataMapProposal("toko", [ColumnProposal("pelanggan", column, (category,), 0.9)])
+    field = to_fides(proposal)["dataset"][0]["collections"][0]["fields"][0]
+    assert field["fides_meta"].get("identity") == identity
 
 
 def test_undeclared_report(sqlite_url: str, tmp_path: Path) -> None:
@@ -148,3 +167,52 @@ def test_user_errors(tmp_path: Path, sqlite_url: str) -> None:
             case()
         assert "secret" not in str(info.value)
     assert discover_database(str(latin), encoding="latin-1").columns[0].column == "nama"
+
+
+@pytest.fixture
+def mariadb_url(mariadb_server: str) -> Iterator[str]:
+    name = f"jaga_discover_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(mariadb_server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield mariadb_server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ],
+)
+def test_the_written_map_passes_datamap_check(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discover labels every column on each database, and ``jaga datamap check`` accepts the map it wrote,
+    against the same live database (tables and columns exist)."""
+    from typer.testing import CliRunner
+
+    from jaga.cli import app
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'toko.db'}"
+    else:
+        url = request.getfixturevalue("pg_schema_url" if kind == "postgres" else "mariadb_url")
+    engine = make_engine(url)
+    _fill(engine)
+    engine.dispose()
+    proposal = discover_database(url, sample=150)
+    _check({(c.table, c.column): c.category for c in proposal.columns})
+    out = tmp_path / "map.yml"
+    write_fides(proposal, out)
+    key = yaml.safe_load(out.read_text())["dataset"][0]["fides_key"]
+    monkeypatch.setenv(f"JAGA_DB_{key.upper()}_URL", url)
+    result = CliRunner().invoke(app, ["datamap", "check", str(out)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert f"{len(TABLES)} tables in 1 dataset(s) check out" in result.output
