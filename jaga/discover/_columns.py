@@ -50,9 +50,14 @@ for _cat, _score, _names in (
     (
         m.NAME,
         0.85,
-        "nama name nama_lengkap full_name first_name last_name nama_depan nama_belakang fullname firstname lastname",
+        "nama name nama_lengkap full_name first_name last_name nama_depan nama_belakang fullname firstname lastname "
+        "account_holder holder_name card_holder cardholder nama_pemilik pemilik_rekening atas_nama nama_pemegang",
     ),
     (m.ADDRESS, 0.88, "alamat address addr street alamat_lengkap domisili street_address alamat_rumah"),
+    # parts of an address, found by name only (a city's name is no identifier): see _GENERIC
+    (m.CITY, 0.9, "city kota kabupaten kota_kabupaten regency kabupaten_kota town"),
+    (m.STATE, 0.9, "province provinsi propinsi"),
+    (m.POSTAL, 0.9, "kode_pos kodepos postal_code postcode zip zip_code zipcode"),
     (m.SALARY, 0.9, "gaji salary upah penghasilan income wage thp gaji_pokok take_home_pay pendapatan"),
     (
         m.HEALTH,
@@ -125,9 +130,14 @@ _CUE_FOR: dict[str, Cue] = {
     m.IP: Cue.IP,
 }  # fmt: skip
 # Categories whose values have no checkable structure: the name proposes, the shape of values confirms.
-_SHAPED: Final = frozenset({m.NAME, m.ADDRESS, m.DOB, m.SALARY, m.HEALTH})
+_SHAPED: Final = frozenset({m.NAME, m.ADDRESS, m.DOB, m.SALARY, m.HEALTH, m.CITY, m.STATE, m.POSTAL})
+# Categories whose bare column name (``name``, ``city``) is as common for things as for people: in a table
+# of things (``marketing_lists.name``, ``branches.city``) they are not personal data.
+_GENERIC: Final = frozenset({m.NAME, m.CITY, m.STATE, m.POSTAL})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NAME_SHAPE = re.compile(r"[A-Z][A-Za-z'’.\-]+(?:,? [A-Za-z][A-Za-z'’.\-]*){0,5}")
+_PLACE_SHAPE = re.compile(r"[A-Za-z][A-Za-z .'’\-]{1,60}")
+_POSTAL_SHAPE = re.compile(r"[0-9]{5}")
 _ADDRESS_SHAPE = re.compile(
     r"(?i)(?<!\w)(?:jl|jln|jalan|gang|gg|rt|rw|kel|kec|kab|kota|no|blok|komplek|perum|street|st|road|rd|ave)\b"
 )
@@ -140,6 +150,25 @@ _MAX_VALUE_CHARS: Final = 4000
 def name_tokens(column: str) -> list[str]:
     """``noKTP``, ``No-KTP`` and ``NO_KTP`` all become ``['no', 'ktp']``."""
     return [t for t in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", column).lower()) if t]
+
+
+# Tables whose rows are things, not people: their bare ``name`` column names a list, a product, a branch.
+_THING_WORDS: Final = (
+    "list lists product products produk item items barang category categories kategori tag tags group groups grup "
+    "role roles peran department departments departemen divisi division branch branches cabang company companies "
+    "perusahaan organization organisasi bank banks plan plans paket campaign campaigns kampanye channel channels "
+    "city cities kota province provinsi country countries negara region wilayah status type types tipe jenis "
+    "setting settings permission permissions project projects proyek course courses menu service services layanan "
+    "store stores outlet outlets warehouse gudang brand brands merek file files document documents template "
+    "templates segment segments"
+)
+_THINGS: Final = frozenset(_THING_WORDS.split())
+
+
+def _names_things(table: str) -> bool:
+    """Whether a table's name says its rows are things (``marketing_lists``, ``produk``), so that a column
+    called just ``name`` there is not a person's name."""
+    return bool(_THINGS.intersection(name_tokens(table)))
 
 
 def name_rule(column: str) -> tuple[str | None, float]:
@@ -156,7 +185,8 @@ def name_rule(column: str) -> tuple[str | None, float]:
         if rule is None:
             continue
         category, score = rule
-        if any(t in _VETO for t in tokens) and not (category == m.PHONE and "user" in tokens):
+        own = candidate.split("_")  # the rule's own words ("city", "kota") do not veto it
+        if any(t in _VETO and t not in own for t in tokens) and not (category == m.PHONE and "user" in tokens):
             return None, 0.0
         return category, score if candidate == joined else score * 0.95
     return None, 0.0
@@ -198,6 +228,8 @@ class ColumnStats:
         self.data_type = data_type
         self.primary_key = primary_key
         self.name_category, self.name_score = name_rule(column)
+        if self.name_category in _GENERIC and len(name_tokens(column)) == 1 and _names_things(table):
+            self.name_category, self.name_score = None, 0.0
         self.hint = _CUE_FOR.get(self.name_category or "")
         self.sampled = 0
         self.nonnull = 0
@@ -263,6 +295,10 @@ class ColumnStats:
             return _AMOUNT_SHAPE.fullmatch(text.strip()) is not None
         if category == m.HEALTH:
             return any(ch.isalpha() for ch in text)
+        if category in (m.CITY, m.STATE):
+            return _PLACE_SHAPE.fullmatch(text.strip()) is not None
+        if category == m.POSTAL:
+            return _POSTAL_SHAPE.fullmatch(text.strip()) is not None
         return False
 
     def proposal(self, min_confidence: float = 0.4) -> ColumnProposal:
@@ -274,6 +310,10 @@ class ColumnStats:
         if seen:
             value_cat, count = max(self.hits.items(), key=lambda kv: kv[1], default=(None, 0))
             v = count / seen
+        emails, phones = self.hits[m.EMAIL], self.hits[m.PHONE]
+        if seen and min(emails, phones) >= 0.2 * seen and emails + phones >= 0.5 * seen:
+            # emails and phones mixed (``contacts.value``): contact data, whichever each row holds
+            value_cat, v = m.CONTACT, (emails + phones) / seen
         extra: list[str] = []
         if seen and self.text_chars / seen >= _FREE_TEXT_LENGTH:
             # Free text (support tickets, notes): every category present in a fifth of the values counts.

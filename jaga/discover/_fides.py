@@ -33,10 +33,15 @@ def fides_key(name: str) -> str:
     return _KEY.sub("_", name).strip("_") or "discovered"
 
 
-def _field(column: ColumnProposal) -> dict[str, Any]:
+def _field(column: ColumnProposal, dataset: str) -> dict[str, Any]:
     meta: dict[str, Any] = {"data_type": column.data_type}
     if column.primary_key:
         meta["primary_key"] = True
+    if column.references:
+        meta["references"] = [
+            {"dataset": dataset, "field": f"{table}.{target}", "direction": "from"}
+            for table, target in column.references
+        ]
     identity = _IDENTITIES.get(column.category or "") if not _SOMEONE_ELSE.search(column.column) else None
     if identity:
         meta["identity"] = identity
@@ -58,9 +63,9 @@ def _field(column: ColumnProposal) -> dict[str, Any]:
 def to_fides(proposal: DataMapProposal) -> dict[str, Any]:
     """The proposal as a Fides ``dataset:`` document (every column, PII or not, in scan order)."""
     collections: dict[str, list[dict[str, Any]]] = {}
-    for column in proposal.columns:
-        collections.setdefault(column.table, []).append(_field(column))
     key = fides_key(proposal.name)
+    for column in proposal.columns:
+        collections.setdefault(column.table, []).append(_field(column, key))
     return {
         "dataset": [
             {

@@ -24,6 +24,12 @@ NAME: Final = "user.name"
 ADDRESS: Final = "user.contact.address"
 SALARY: Final = "user.financial.salary"
 HEALTH: Final = "user.health_and_medical"
+# Proposed for columns only, never found in text: a column of emails and phones mixed (one contact a
+# row), and the parts of an address a column name gives away (a city's name alone identifies nobody).
+CONTACT: Final = "user.contact"
+CITY: Final = "user.contact.address.city"
+STATE: Final = "user.contact.address.state"
+POSTAL: Final = "user.contact.address.postal_code"
 
 CATEGORIES: Final[tuple[str, ...]] = (
     NIK, KK, NPWP, BPJS_KES, BPJS_TK, PASSPORT, SIM, PHONE, EMAIL, IP, CARD, BANK, DOB, NAME,
@@ -67,6 +73,8 @@ class ColumnProposal:
     sampled: int = 0
     data_type: str = "string"
     primary_key: bool = False
+    references: tuple[tuple[str, str], ...] = ()
+    """The (table, column) pairs the column's foreign keys point at: how the map links its tables."""
 
     @property
     def category(self) -> str | None:

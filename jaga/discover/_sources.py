@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -35,6 +35,8 @@ class Table:
     columns: tuple[str, ...]
     types: tuple[str, ...]
     primary_key: frozenset[str] = frozenset()
+    references: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Column -> the (table, column) pairs its foreign keys point at."""
 
 
 Progress = Callable[[str, int, int | None], None]
@@ -87,6 +89,10 @@ def _sql_tables(
                 try:
                     columns = inspector.get_columns(name, schema=schema)
                     pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
+                    refs: dict[str, tuple[tuple[str, str], ...]] = {}
+                    for fk in inspector.get_foreign_keys(name, schema=schema):
+                        for col, target in zip(fk["constrained_columns"], fk["referred_columns"], strict=False):
+                            refs[col] = (*refs.get(col, ()), (fk["referred_table"], target))
                 except NoSuchTableError as exc:
                     raise NotFoundError(f"table {name!r} does not exist", where=where) from exc
                 table_obj = sa.table(name, *(sa.column(c["name"]) for c in columns), schema=schema)
@@ -98,6 +104,7 @@ def _sql_tables(
                     tuple(c["name"] for c in columns),
                     tuple(_coarse_type(c["type"]) for c in columns),
                     frozenset(pk),
+                    refs,
                 )
                 result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
                 yield table, (tuple(row) for row in result)
@@ -274,5 +281,7 @@ def discover(
                 progress(table.name, done, sample)
         if progress:
             progress(table.name, done, done)
-        proposal.columns.extend(s.proposal(min_confidence) for s in stats)
+        proposal.columns.extend(
+            replace(s.proposal(min_confidence), references=table.references.get(s.column, ())) for s in stats
+        )
     return proposal
