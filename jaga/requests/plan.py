@@ -231,13 +231,18 @@ def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
     """Per table: delete rows, update (erase columns, keep rows) or hold (keep, restrict).
 
     A row that must stay keeps its parents too: any table a kept table references is updated, not
-    deleted, so no foreign key ever breaks. Fixpoint over the reference graph.
+    deleted, so no foreign key ever breaks. Rows of a table with no personal data stay as well (an
+    erasure never touches them: ``orders`` mapped as mere bookkeeping still point at their customer).
+    Fixpoint over the reference graph.
     """
     table_holds, column_holds = holds(datamap, policy)
     modes: dict[Node, Mode] = {}
+    untouched: set[Node] = set()
     for ds, coll in datamap.collections():
         node = (ds.key, coll.name)
         personal = [f.name for f in coll.fields if f.personal]
+        if not personal:
+            untouched.add(node)
         held = column_holds.get(node, {})
         if node in table_holds or (personal and all(p in held for p in personal)):
             modes[node] = "hold"
@@ -250,7 +255,7 @@ def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
     while changed:
         changed = False
         for child, targets in ups.items():
-            if modes.get(child) in ("hold", "update"):
+            if modes.get(child) in ("hold", "update") or child in untouched:
                 for parent in targets:
                     if modes.get(parent) == "delete":
                         modes[parent] = "update"
