@@ -41,6 +41,7 @@ from typing import Any, cast
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from jaga import audit
@@ -351,20 +352,46 @@ class _Runner:
 
     def _run(self) -> BatchOutcome:
         try:
-            plan = self.plan()
+            try:
+                plan = self.plan()
+            except SQLAlchemyError as exc:
+                raise self._failed("planning", exc) from None
             with session_scope(self.store_url) as s:
                 steps = [
                     (st.seq, st.name, st.status, st.attempts)
                     for st in s.scalars(select(DsrStep).where(DsrStep.batch_id == self.batch_id).order_by(DsrStep.seq))
                 ]
             for group in self._groups(plan, [(seq, name, a + 1) for seq, name, status, a in steps if status != "done"]):
-                if len(group) == 1:
-                    self._run_step(plan, *group[0])
-                else:
-                    self._run_wave(plan, group)
+                try:
+                    if len(group) == 1:
+                        self._run_step(plan, *group[0])
+                    else:
+                        self._run_wave(plan, group)
+                except SQLAlchemyError as exc:
+                    raise self._failed("step " + " + ".join(name for _, name, _ in group), exc) from None
             return outcome(self.batch_id, self.store_url)
         finally:
             self.conns.dispose()
+
+    def _failed(self, what: str, exc: SQLAlchemyError) -> JagaError:
+        """A database's refusal as a user error that says what to do: the batch is recorded, so once the
+        cause is fixed (a trigger, a permission, a full disk) ``resume`` finishes it. Only the error's
+        class and codes are shown: a database's own message may quote the values it refused."""
+        orig = getattr(exc, "orig", None) or exc
+        diag = getattr(orig, "diag", None)
+        args = getattr(orig, "args", ())
+        codes = [
+            getattr(diag, "sqlstate", None),
+            getattr(orig, "sqlite_errorname", None),
+            args[0] if args and isinstance(args[0], int) else None,
+            getattr(diag, "constraint_name", None),
+        ]
+        detail = ", ".join(str(c) for c in (type(orig).__name__, *codes) if c)
+        return JagaError(
+            f"{what} failed in the database ({detail}); its transaction was rolled back",
+            where=f"batch {self.batch_id}",
+            hint="fix the cause, then run `jaga requests resume` to finish the batch",
+        )
 
     def _groups(self, plan: Plan, steps: list[tuple[int, str, int]]) -> list[list[tuple[int, str, int]]]:
         """Consecutive table steps on database servers that may run side by side form one group.

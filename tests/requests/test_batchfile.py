@@ -145,3 +145,35 @@ def test_cli_runs_a_file_as_one_batch(tmp_path: Path, monkeypatch: pytest.Monkey
 
     both = runner.invoke(app, [*base, "--from", str(people), "-i", "email=a@b.id"], env={"COLUMNS": "200"})
     assert both.exit_code != 0 and "either --identity" in both.output
+
+
+def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The company database refuses a step (here a trigger; in life a permission, a lock, a full disk):
+    the CLI says which step, that the batch can be finished, and how, without a traceback or the refused
+    values; once the cause is gone, ``jaga requests resume`` completes the batch with verification."""
+    url = f"sqlite:///{tmp_path / 'company.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    generate(engine, customers=8, employees=2, seed=3)
+    with engine.begin() as conn:
+        email = conn.execute(text("SELECT email FROM customers WHERE id = 4")).scalar_one()
+        conn.execute(text("CREATE TRIGGER frozen BEFORE UPDATE ON customers BEGIN SELECT RAISE(ABORT, 'frozen'); END"))
+    monkeypatch.setenv("JAGA_DB_SAMPLE_CRM_URL", url)
+    monkeypatch.setenv("JAGA_DB_SAMPLE_HR_URL", url)
+    run = ["requests", "run", "--type", "erasure", "-i", f"email={email}", "-m", str(DATAMAP), "-p", str(POLICY)]
+    failed = runner.invoke(app, run, env={"COLUMNS": "200"})
+    assert failed.exit_code == 2 and failed.exception is not None and isinstance(failed.exception, SystemExit)
+    assert "step erase:sample_crm.customers" in failed.output and "failed in the database" in failed.output
+    assert "jaga requests resume" in failed.output and "Traceback" not in failed.output
+    assert email not in failed.output and "frozen" not in failed.output  # the database's own words stay out
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER frozen"))
+        assert conn.execute(text("SELECT COUNT(*) FROM customers WHERE email = :e"), {"e": email}).scalar() == 1
+    resumed = runner.invoke(app, ["requests", "resume"], env={"COLUMNS": "200"})
+    assert resumed.exit_code == 0, resumed.output
+    assert "1 unfinished batch(es) completed" in resumed.output and '"verified": true' in resumed.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM customers WHERE email = :e"), {"e": email}).scalar() == 0
+    engine.dispose()
