@@ -46,19 +46,22 @@ def provinces() -> dict[int, Province]:
     return table
 
 
-_DOUBLED = str.maketrans("0123456789", "0246813579")  # each digit doubled, digits of the result summed
+# Each digit's byte doubled, the digits of the result summed: "7" -> 14 -> "5".
+_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 def luhn_ok(digits: str) -> bool:
     """The Luhn mod-10 check used by payment cards and the NPWP check digit.
 
-    The doubled digits are looked up with ``str.translate`` and summed as bytes, so the whole check
-    runs in C: it sits on the path of every 13-19 digit candidate in free text.
+    The digits are summed as bytes, every second one from the right through a translation table
+    that doubles it, so the whole check runs in C: it sits on the path of every 13-19 digit
+    candidate in free text. ``bytes.translate`` reads a 256-byte table, where ``str.translate``
+    looks every character up in a dict: the check takes a third of the instructions.
     """
     if not digits.isascii():
         return _luhn_slow(digits)
-    rev = digits[::-1]
-    total = sum(rev[0::2].encode()) + sum(rev[1::2].translate(_DOUBLED).encode()) - 48 * len(digits)
+    raw = digits.encode()
+    total = sum(raw[-1::-2]) + sum(raw[-2::-2].translate(_DOUBLED)) - 48 * len(raw)
     return total % 10 == 0
 
 
@@ -98,6 +101,7 @@ def _regencies() -> frozenset[str]:
 _REGENCIES = _regencies()
 _DDMM = frozenset(f"{d:02d}{mo:02d}" for mo in range(1, 13) for d in range(1, _DAYS_IN_MONTH[mo - 1] + 1))
 _DDMM_NIK = _DDMM | frozenset(f"{int(x[:2]) + 40:02d}{x[2:]}" for x in _DDMM)  # women: day + 40
+_LEAP_DAYS = frozenset(("2902", "6902"))  # 29 February, for men and for women
 
 
 def region_ok(digits: str) -> bool:
@@ -117,7 +121,7 @@ def _structure_ok(digits: str, dates: frozenset[str]) -> bool:
     ddmm = digits[6:10]
     if ddmm not in dates:
         return False
-    if ddmm[2:] == "02" and ddmm[:2] in ("29", "69"):
+    if ddmm in _LEAP_DAYS:  # one lookup (the hash is already cached) instead of two slices
         # 00 is a leap year in 2000 and not in 1900, so any multiple of 4 is possible.
         return int(digits[10:12]) % 4 == 0
     return True
@@ -143,29 +147,32 @@ def card_brand(digits: str) -> str | None:
 
     Only the Luhn-valid number with a known IIN is a card; 16 random digits pass Luhn one time in ten.
     Prefixes are compared as strings (equal-width digit strings order like their numbers), which
-    spares an ``int()`` per range on a check that runs for every 13-19 digit candidate.
+    spares an ``int()`` per range on a check that runs for every 13-19 digit candidate. No two
+    schemes share a prefix, so the first digit tells which one to try: every slice and comparison
+    is a few hundred instructions of the interpreter's.
     """
     n = len(digits)
     if not 13 <= n <= 19 or digits[0] not in "234569" or not digits.isdigit():
         return None  # no scheme's IIN starts with 0, 1, 7 or 8 (most NIKs and phone numbers do)
-    p2, p3, p4 = digits[:2], digits[:3], digits[:4]
-    if digits[0] == "4" and n in (13, 16, 19):
-        return "visa"
-    if ("51" <= p2 <= "55" or "2221" <= p4 <= "2720") and n == 16:
-        return "mastercard"
-    if p2 in ("34", "37") and n == 15:
-        return "amex"
-    if "3528" <= p4 <= "3589" and 16 <= n <= 19:
-        return "jcb"
-    if p4 == "9360" and 16 <= n <= 19:
-        return "gpn"
-    if p2 == "62" and 16 <= n <= 19:
+    first = digits[0]
+    if first == "4":
+        return "visa" if n in (13, 16, 19) else None
+    if first == "5" or first == "2":
+        return "mastercard" if n == 16 and ("51" <= digits[:2] <= "55" or "2221" <= digits[:4] <= "2720") else None
+    p2 = digits[:2]
+    if first == "3":
+        if p2 in ("34", "37"):
+            return "amex" if n == 15 else None
+        if "3528" <= digits[:4] <= "3589":
+            return "jcb" if n >= 16 else None
+        return "diners" if n == 14 and (p2 in ("36", "38", "39") or "300" <= digits[:3] <= "305") else None
+    if n < 16:
+        return None  # the schemes of 6 and 9 all want 16 to 19 digits
+    if first == "9":
+        return "gpn" if digits[:4] == "9360" else None
+    if p2 == "62":
         return "unionpay"
-    if (p4 == "6011" or p2 == "65" or "644" <= p3 <= "649") and 16 <= n <= 19:
-        return "discover"
-    if (p2 in ("36", "38", "39") or "300" <= p3 <= "305") and n == 14:
-        return "diners"
-    return None
+    return "discover" if digits[:4] == "6011" or p2 == "65" or "644" <= digits[:3] <= "649" else None
 
 
 def card_ok(digits: str) -> str | None:

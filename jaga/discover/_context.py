@@ -296,32 +296,29 @@ class CueIndex:
         no digit lies between it and the candidate: in "rek 123 a/n Budi, hp 0812" the "rek" belongs
         to 123, not to the phone number. ``hint`` overrides the index's own hint.
         """
+        starts = self.starts
+        if starts:
+            ends = self.ends
+            k = bisect_right(ends, start) - 1
+            if k >= 0 and starts[k] >= start - WINDOW_BEFORE:
+                gap_start = ends[k]
+                gap = self.text[gap_start:start]
+                if _ASCII_DIGITS.isdisjoint(gap) if gap.isascii() else _DIGIT.search(gap) is None:
+                    cue = self.kinds[k]
+                    if self.banks:
+                        bank = self._bank(k, start - WINDOW_BEFORE)
+                        if bank is not None:
+                            return Context(cue, start - gap_start <= 12, bank)
+                    return (_NEAR if start - gap_start <= 12 else _FAR)[cue]
+            i = bisect_left(starts, end)
+            if i < len(starts) and ends[i] <= end + WINDOW_AFTER and _DIGIT.search(self.text, end, starts[i]) is None:
+                cue = self.kinds[i]
+                if cue is _BANK:
+                    return Context(cue, starts[i] - end <= 8, self.cues[i])
+                return (_NEAR if starts[i] - end <= 8 else _FAR)[cue]
         if hint is None:
             hint = self.hint
-        starts = self.starts
-        if not starts:
-            return _EMPTY if hint is None else _HINTED[hint]
-        ends = self.ends
-        k = bisect_right(ends, start) - 1
-        if k >= 0 and starts[k] >= start - WINDOW_BEFORE:
-            gap_start = ends[k]
-            gap = self.text[gap_start:start]
-            if _ASCII_DIGITS.isdisjoint(gap) if gap.isascii() else _DIGIT.search(gap) is None:
-                cue = self.kinds[k]
-                if self.banks:
-                    bank = self._bank(k, start - WINDOW_BEFORE)
-                    if bank is not None:
-                        return Context(cue, start - gap_start <= 12, bank)
-                return (_NEAR if start - gap_start <= 12 else _FAR)[cue]
-        i = bisect_left(starts, end)
-        if i < len(starts) and ends[i] <= end + WINDOW_AFTER and _DIGIT.search(self.text, end, starts[i]) is None:
-            cue = self.kinds[i]
-            if cue is _BANK:
-                return Context(cue, starts[i] - end <= 8, self.cues[i])
-            return (_NEAR if starts[i] - end <= 8 else _FAR)[cue]
-        if hint is not None:
-            return _HINTED[hint]
-        return _EMPTY
+        return _EMPTY if hint is None else _HINTED[hint]
 
     def _bank(self, k: int, window: int) -> str | None:
         """The nearest bank name among the cues ``k`` and before that start at or after ``window``."""
@@ -331,6 +328,28 @@ class CueIndex:
                 return self.cues[k]
             k -= 1
         return None
+
+
+_new = object.__new__
+
+
+def new_cue_index(
+    text: str, starts: list[int], ends: list[int], cues: list[str], kinds: list[Cue], hint: Cue | None
+) -> CueIndex:
+    """``CueIndex(text, starts, ends, cues, hint, kinds)`` for the scanner, which makes one a text.
+
+    Calling a class runs ``__init__`` through a slot wrapper that is not specialised, which costs
+    more than twice the instructions of a plain call that fills the slots itself.
+    """
+    index: CueIndex = _new(CueIndex)
+    index.text = text
+    index.starts = starts
+    index.ends = ends
+    index.cues = cues
+    index.kinds = kinds
+    index.hint = hint
+    index.banks = _BANK in kinds
+    return index
 
 
 def cue_index(text: str, low: str | None = None, hint: Cue | None = None) -> CueIndex:

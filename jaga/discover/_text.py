@@ -50,14 +50,12 @@ from jaga.discover._context import (
     Cue,
     CueIndex,
     lower_same_length,
+    new_cue_index,
     trie_regex,
 )
 from jaga.discover._model import Finding, finding
 
-Found = tuple[str, float, str, str | None]  # category, confidence (rounded), detector, detail
-# A candidate before overlaps are resolved: start, end, category, confidence, detector, detail.
-Candidate = tuple[int, int, str, float, str, str | None]
-_Add = Callable[[Candidate], None]
+_Add = Callable[[Finding], None]  # where a candidate goes (they are findings before overlaps are resolved)
 
 _NAME_CUES = {
     "nama": 0.85, "nama saya": 0.85, "nama lengkap": 0.88, "name": 0.85, "my name is": 0.88,
@@ -401,13 +399,13 @@ def _round3(confidence: float) -> float:
     return rounded
 
 
-def _classify(digits: str, raw: str, ctx: Context) -> Found | None:
+def _classify(s: int, e: int, digits: str, raw: str, ctx: Context) -> Finding | None:
     """Best reading of a digit string: every identifier it could be, scored, the highest kept.
 
     Readings are offered in a fixed order and a later one wins only with a strictly higher score.
     A reading with no confidence of its own (BPJS, SIM, KK, a 16-digit NPWP) scores only next to its
-    own cue, so its validator is not even run without one. The result is the candidate's tail, score
-    rounded and detector named, so the caller only puts the span in front.
+    own cue, so its validator is not even run without one. The result is the candidate
+    ``text[s:e]`` becomes, score rounded and detector named.
     """
     n = len(digits)
     cue = ctx.cue
@@ -421,7 +419,7 @@ def _classify(digits: str, raw: str, ctx: Context) -> Found | None:
             best = _NIK_SCORES[near][cue]
             category, detail = m.NIK, "female" if digits[6] >= "4" else "male"
             if best >= 0.99:  # the cap: no later reading can score strictly higher
-                return category, _ROUNDED.get(best) or _round3(best), "nik", detail
+                return finding((s, e, category, _ROUNDED.get(best) or _round3(best), "nik", detail))
             if cue is _CUE_NPWP:
                 c = 0.95 if near else 0.95 / 2
                 if c > best:
@@ -474,7 +472,7 @@ def _classify(digits: str, raw: str, ctx: Context) -> Found | None:
                     category, best, detail = m.PHONE, c, kind
     if category is None or best <= 0.0:
         return None
-    return category, _ROUNDED.get(best) or _round3(best), _DETECTOR[category], detail
+    return finding((s, e, category, _ROUNDED.get(best) or _round3(best), _DETECTOR[category], detail))
 
 
 class Scanner:
@@ -490,7 +488,7 @@ class Scanner:
         used when the text itself carries none.
         """
         floor = self.min_confidence
-        return list(map(finding, _kept(self._candidates(text, hint, floor), floor)))
+        return _kept(_candidates(text, hint, floor), floor)
 
     def scan_value(self, value: str, hint: Cue | None = None) -> list[Finding]:
         """Like :meth:`scan`, with a fast path for the common column value that is one bare number.
@@ -498,61 +496,62 @@ class Scanner:
         A column of NIKs holds nothing but the digits, so there is no surrounding text to find cues
         in: the column's own hint is the context, and the text passes can be skipped.
         """
+        floor = self.min_confidence
         if len(value) < 7 or _NUMBER.fullmatch(value) is None:
-            return self._finish(self._candidates(value, hint, self.min_confidence))
-        out: list[Candidate] = []
-        _number(value, 0, len(value), CueIndex(value, [], [], [], hint), out.append, self.min_confidence)
-        return self._finish(out)
+            return _kept(_candidates(value, hint, floor), floor)
+        out: list[Finding] = []
+        _number(value, 0, len(value), CueIndex(value, [], [], [], hint), out.append, floor)
+        return _kept(out, floor)
 
-    def _finish(self, candidates: list[Candidate]) -> list[Finding]:
-        return list(map(finding, _kept(candidates, self.min_confidence)))
 
-    @staticmethod
-    def _candidates(text: str, hint: Cue | None, floor: float) -> list[Candidate]:
-        """Every candidate of the text, in the order the overlap resolution breaks ties by.
+def _candidates(text: str, hint: Cue | None, floor: float) -> list[Finding]:
+    """Every candidate of the text, in the order the overlap resolution breaks ties by.
 
-        Each pass starts with a plain character class, so ``re`` skips other text in a C loop.
-        """
-        low = text.lower()
-        if len(low) != len(text):
-            low = lower_same_length(text)
-        low = " " + low  # offsets in ``low`` are one more than in ``text``
-        triggers, starts, ends, cues, kinds = _read_words(low)
-        index = CueIndex(text, starts, ends, cues, hint, kinds)
-        out: list[Candidate] = []
-        add = out.append
-        uppers: list[Candidate] = []
-        upper_end = 0
-        colons: list[int] = []
-        for match in (_SCAN_ASCII if text.isascii() else _SCAN).finditer(text):
-            branch = match.lastindex
-            if branch is None:  # a number
-                s, e = match.span()
-                if e - s >= 7:
-                    _number(text, s, e, index, add, floor)
-            elif branch == 1:  # a digit right after a capital: a passport or an IBAN may start there
-                d = match.start()
-                s = d - 2 if d >= 2 and "A" <= text[d - 2] <= "Z" else d - 1
-                if s >= upper_end:
-                    upper = _UPPER.match(text, s)
-                    if upper is not None:
-                        upper_end = _upper(text, upper, index, uppers.append)
-            else:
-                colons.append(match.start())
-        out += uppers
-        at = text.find("@")
-        while at != -1:
-            span = _email(text, at)
-            if span:
-                add((span[0], span[1], m.EMAIL, 0.97, "email", None))
-            at = text.find("@", at + 1)
-        if colons:
-            _ipv6(text, colons, index, add)
-        if triggers:
-            addresses: dict[int, tuple[int, bool]] = {}
-            for s, e, word in triggers:
-                _keyword(text, low, s, e, word, add, addresses)
-        return out
+    Each pass starts with a plain character class, so ``re`` skips other text in a C loop.
+    Candidates are built as :class:`Finding` where they are found: converting the survivors
+    afterwards cost a ``list(map(...))`` per text, about as much as a finding each.
+    """
+    ascii = text.isascii()  # then ``low`` is ASCII too, and both passes take their ASCII variant
+    low = text.lower()
+    if len(low) != len(text):
+        low = lower_same_length(text)
+    low = " " + low  # offsets in ``low`` are one more than in ``text``
+    triggers, starts, ends, cues, kinds = _read_words(low, ascii)
+    index = new_cue_index(text, starts, ends, cues, kinds, hint)
+    out: list[Finding] = []
+    add = out.append
+    upper_end = 0
+    colons: list[int] = []
+    search = (_SCAN_ASCII if ascii else _SCAN).search
+    match = search(text)
+    while match is not None:  # ``search`` from each match's end is ``finditer``, a little cheaper
+        s, e = match.span()
+        branch = match.lastindex
+        if branch is None:  # a number
+            if e - s >= 7:
+                _number(text, s, e, index, add, floor)
+        elif branch == 1:  # a digit right after a capital: a passport or an IBAN may start there
+            d = s - 2 if s >= 2 and "A" <= text[s - 2] <= "Z" else s - 1
+            if d >= upper_end:
+                upper = _UPPER.match(text, d)
+                if upper is not None:
+                    upper_end = _upper(text, upper, index, add)
+        else:
+            colons.append(s)
+        match = search(text, e)
+    at = text.find("@")
+    while at != -1:
+        span = _email(text, at)
+        if span:
+            add(finding((span[0], span[1], m.EMAIL, 0.97, "email", None)))
+        at = text.find("@", at + 1)
+    if colons:
+        _ipv6(text, colons, index, add)
+    if triggers:
+        addresses: dict[int, tuple[int, bool]] = {}
+        for s, e, word in triggers:
+            _keyword(text, low, s, e, word, add, addresses)
+    return out
 
 
 Words = tuple[list[tuple[int, int, str]], list[int], list[int], list[str], list[Cue]]
@@ -563,30 +562,35 @@ def _bounded_prefix(short: str, long: str) -> bool:
     return long.startswith(short) and (len(long) == len(short) or re.match(r"\w", long[len(short)]) is None)
 
 
-def _read_words(low: str) -> Words:
-    """Trigger words (start, end, word) and cues (starts, ends, words) of ``" " + lower-cased text``.
+def _read_words(low: str, ascii: bool) -> Words:
+    """Trigger words (start, end, word) and cues (starts, ends, words, kinds) of ``" " + lower-cased text``.
 
     One pass of the union of both vocabularies replaces a pass per vocabulary. It reads the text
     exactly as the two passes would: a word one vocabulary does not take (not its word, or after a
     separator it does not accept, or a cue before a hyphen) is simply dropped for it, unless that
     vocabulary's own pass could have read a shorter or inner word there ("alamat ip" hides the
     trigger "alamat"). Such texts are rare and are read by the two separate passes instead.
-    Offsets returned are offsets in the original text.
+    Offsets returned are offsets in the original text. ``ascii`` tells whether the text is ASCII.
     """
     triggers: list[tuple[int, int, str]] = []
     starts: list[int] = []
     ends: list[int] = []
     cues: list[str] = []
-    for match in (_WORDS_ASCII if low.isascii() else _WORDS).finditer(low):
+    kinds: list[Cue] = []
+    search = (_WORDS_ASCII if ascii else _WORDS).search
+    match = search(low)
+    while match is not None:  # ``search`` from each match's end is ``finditer``, a little cheaper
         word = match[1]  # the word ends the match: one call for it and one for its end, not a span
         e = match.end()
         s = e - len(word)
-        roles = _ROLES[word]
+        match = search(low, e)  # the next word, read now so that every branch below may ``continue``
+        roles, kind = _ROLES[word]
         if roles == _CUE:  # the common words first: a cue and nothing else, and nothing to read again
             if low[s - 1] != "-" and low[e : e + 1] != "-":
                 starts.append(s - 1)
                 ends.append(e - 1)
                 cues.append(word)
+                kinds.append(kind)  # type: ignore[arg-type]  # a cue has a kind
             continue
         if roles & _TRIGGER:
             sep = low[s - 1]
@@ -601,11 +605,12 @@ def _read_words(low: str) -> Words:
                 starts.append(s - 1)
                 ends.append(e - 1)
                 cues.append(word)
+                kinds.append(kind)  # type: ignore[arg-type]
             elif roles & _REREAD_CUE:
                 return _words_apart(low)
         elif roles & _REREAD_CUE:
             return _words_apart(low)
-    return triggers, starts, ends, cues, list(map(CUE_OF.__getitem__, cues))
+    return triggers, starts, ends, cues, kinds
 
 
 def _words_apart(low: str) -> Words:
@@ -650,11 +655,11 @@ def _upper(text: str, match: re.Match[str], index: CueIndex, add: _Add) -> int:
     s, e = match.span()
     if match.lastgroup == "iban":
         if iban_ok(text[s:e].replace(" ", "")):
-            add((s, e, m.BANK, 0.95, "iban", "iban"))
+            add(finding((s, e, m.BANK, 0.95, "iban", "iban")))
     else:
         base = 0.45 if e - s == 8 and text[s] in "ABCEX" else 0.3
         confidence = _round3(_cued(index.at(s, e), _OWN_PASSPORT, base, 0.53))
-        add((s, e, m.PASSPORT, confidence, "passport", None))
+        add(finding((s, e, m.PASSPORT, confidence, "passport", None)))
     return e
 
 
@@ -682,9 +687,9 @@ def _number(text: str, s: int, e: int, index: CueIndex, add: _Add, floor: float)
         ctx = index.at(s, e)
         if ctx.cue is _CUE_NEGATIVE and floor > _NEGATIVE_CEILING and " " not in raw:
             return
-        found = _classify(digits, raw, ctx)
+        found = _classify(s, e, digits, raw, ctx)
         if found is not None:
-            add((s, e) + found)  # noqa: RUF005  (concatenating tuples is cheaper than unpacking into one)
+            add(found)
             return
     if " " not in raw:
         return
@@ -700,9 +705,9 @@ def _number(text: str, s: int, e: int, index: CueIndex, add: _Add, floor: float)
             digits = _NON_DIGIT.sub("", part)
             if len(digits) < 7:
                 break
-            found = _classify(digits, part, index.at(ts, te))
+            found = _classify(ts, te, digits, part, index.at(ts, te))
             if found is not None:
-                add((ts, te) + found)  # noqa: RUF005
+                add(found)
                 i = j - 1
                 break
         i += 1
@@ -737,7 +742,7 @@ def _ip(text: str, s: int, e: int, index: CueIndex, add: _Add) -> bool:
         return False
     base = 0.9 if version == 6 else 0.8
     confidence = _round3(_cued(index.at(s, e), _OWN_IP, base, 0.17))
-    add((s, e, m.IP, confidence, "ip", f"ipv{version}"))
+    add(finding((s, e, m.IP, confidence, "ip", f"ipv{version}")))
     return True
 
 
@@ -754,7 +759,7 @@ def _keyword(text: str, low: str, s: int, e: int, word: str, add: _Add, addresse
             vs, ve = value.span(1)
             first = text[vs:ve].split(" ", 1)[0].rstrip(".")
             if first not in _NOT_NAMES and ve - vs >= 3:
-                add((vs, ve, m.NAME, _NAME_CUES[word], "name", None))
+                add(finding((vs, ve, m.NAME, _NAME_CUES[word], "name", None)))
     elif kind in ("address", "street"):
         start = s if kind == "street" else _ADDRESS_VALUE.match(text, e).end()  # type: ignore[union-attr]
         known = addresses.get(start)
@@ -765,18 +770,18 @@ def _keyword(text: str, low: str, s: int, e: int, word: str, add: _Add, addresse
             confidence = 0.85 if kind == "address" else 0.75
             if postal:
                 confidence += 0.1
-            add((start, end, m.ADDRESS, confidence, "address", None))
+            add(finding((start, end, m.ADDRESS, confidence, "address", None)))
     elif kind == "dob":
         date = _DATE.search(text, e, e + 40)
         if date is not None and _date_ok(date):
-            add((date.start(), date.end(), m.DOB, 0.9, "date_of_birth", None))
+            add(finding((date.start(), date.end(), m.DOB, 0.9, "date_of_birth", None)))
     elif kind == "salary":
         amount = _AMOUNT.search(text, e, e + 32)
         if amount is not None:
-            add((amount.start(), amount.end(), m.SALARY, 0.85, "salary", None))
+            add(finding((amount.start(), amount.end(), m.SALARY, 0.85, "salary", None)))
     else:
         cued = _HEALTH_CONTEXT.search(low[max(0, s - 48) + 1 : s + 1]) is not None
-        add((s, e, m.HEALTH, 0.9 if cued else 0.6, "health", None))
+        add(finding((s, e, m.HEALTH, 0.9 if cued else 0.6, "health", None)))
 
 
 def _address_end(text: str, start: int) -> tuple[int, bool]:
@@ -827,7 +832,7 @@ _DETECTOR = {
 }  # fmt: skip
 
 
-def _better(a: Candidate, b: Candidate) -> bool:
+def _better(a: Finding, b: Finding) -> bool:
     """Whether ``a`` should win over the overlapping ``b``: more confident, then longer."""
     return (a[3], a[1] - a[0], -a[0]) > (b[3], b[1] - b[0], -b[0])
 
@@ -835,16 +840,18 @@ def _better(a: Candidate, b: Candidate) -> bool:
 _START = itemgetter(0)
 
 
-def _start_then_longest(c: Candidate) -> tuple[int, int]:
+def _start_then_longest(c: Finding) -> tuple[int, int]:
     return c[0], -c[1]
 
 
-def _kept(candidates: list[Candidate], floor: float) -> list[Candidate]:
-    """The candidates at or above ``floor``, in text order, overlaps resolved.
+def _kept(candidates: list[Finding], floor: float) -> list[Finding]:
+    """The candidates at or above ``floor``, in text order, overlaps resolved (``candidates`` is reused).
 
     Often all of them already are at or above it, in order and apart (the passes read left to
-    right): one loop then tells, and the list comes back as it is, which is what filtering and the
-    stable sort would leave.
+    right): one loop then tells, and the list comes back as it is. Else they are often still apart
+    and above it once sorted by start (a name is found after the numbers that follow it): the
+    stable sort and one more loop tell that, and only overlaps or a candidate below the floor need
+    the full resolution.
     """
     end = -1
     for c in candidates:
@@ -853,29 +860,22 @@ def _kept(candidates: list[Candidate], floor: float) -> list[Candidate]:
         end = c[1]
     else:
         return candidates
-    kept = [c for c in candidates if c[3] >= floor]
-    return _ordered(kept) if len(kept) > 1 else kept
-
-
-def _ordered(candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates in text order, overlaps resolved: sorting by start and finding no overlap is
-    the common case, and then gives what the full resolution would."""
-    candidates.sort(key=_START)
+    candidates.sort(key=_START)  # sorting by start first leaves :func:`_resolve` the same answer
     end = -1
     for c in candidates:
-        if c[0] < end:
-            return _resolve(candidates)
+        if c[0] < end or c[3] < floor:
+            return _resolve([c for c in candidates if c[3] >= floor])
         end = c[1]
     return candidates
 
 
-def _resolve(candidates: list[Candidate]) -> list[Candidate]:
+def _resolve(candidates: list[Finding]) -> list[Finding]:
     """Non-overlapping candidates in text order: of two that overlap, the better one stays.
 
     A single sweep in start order, comparing each candidate with the last one kept, keeps this
     linear after the sort even for texts with many thousands of findings.
     """
-    kept: list[Candidate] = []
+    kept: list[Finding] = []
     for c in sorted(candidates, key=_start_then_longest):
         while kept and kept[-1][1] > c[0]:
             if not _better(c, kept[-1]):
@@ -886,14 +886,16 @@ def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-# What each word of the union is, as bits, so the union pass needs one lookup per word.
+# What each word of the union is, as bits, and what it says as a cue (``None`` for a trigger word
+# only), so the union pass needs one lookup per word.
 _TRIGGER, _CUE, _REREAD_TRIGGER, _REREAD_CUE = 1, 2, 4, 8
-_ROLES: dict[str, int] = dict.fromkeys({*_KIND, *CUE_OF}, 0)
+_BITS: dict[str, int] = dict.fromkeys({*_KIND, *CUE_OF}, 0)
 for _bit, _words_of in (
     (_TRIGGER, _KIND),
     (_CUE, CUE_OF),
-    (_REREAD_TRIGGER, _rereads(_KIND, _ROLES)),
-    (_REREAD_CUE, _rereads(CUE_OF, _ROLES)),
+    (_REREAD_TRIGGER, _rereads(_KIND, _BITS)),
+    (_REREAD_CUE, _rereads(CUE_OF, _BITS)),
 ):
     for _word in _words_of:
-        _ROLES[_word] |= _bit
+        _BITS[_word] |= _bit
+_ROLES: dict[str, tuple[int, Cue | None]] = {word: (bits, CUE_OF.get(word)) for word, bits in _BITS.items()}
