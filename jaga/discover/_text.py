@@ -7,8 +7,8 @@ and the context cues, from the union of both vocabularies. Each starts with a pl
 so ``re`` skips ordinary prose in C, and Python code only runs on the few candidates that could be
 personal data. Keyword-led entities (names, addresses, dates of birth, salaries, health terms) match
 only their trigger word; their value is then read with an anchored regex from the trigger onwards, so
-a phone number inside an address is still seen by the number pass. Candidates are plain tuples until
-overlaps are resolved; only the survivors become :class:`Finding`.
+a phone number inside an address is still seen by the number pass. Candidates are :class:`Finding`
+from the start (a named tuple, built in C); overlaps between them are resolved at the end.
 
 What was measured and left out: a single pattern for both passes is slower (``re`` then tries every
 alternative at every separator); so is letting the regex skip whole words itself, or ``findall``.
@@ -16,19 +16,30 @@ What remains is about a quarter in the two regex passes (``re``'s cost per separ
 the rest in the Python that validates and scores each candidate.
 
 Counted in instructions (``valgrind``, fixed hash seed: wall time on a shared machine wanders by a
-third), a bench document costs ~131k, down from ~166k. Per document: ~43k for the union pass of
-words (~26k of it inside ``re``: each separator it tries costs some hundreds, the trie's branches
-little), ~28k for the number pass (~20k inside ``re``), ~33k to classify the ~1.7 numbers (finding
-the cue, validators, scoring), ~10k for trigger words, ~8k for emails and IPv6, ~10k to order the
-findings and build them. Gained: ``re.ASCII`` variants of both passes for ASCII text, a lookbehind
-that turns away digits inside words before the number pass's three branches, module constants for
-``Cue`` members and score tables instead of calls, a single phone pattern, no sort for findings
-already in order. Tried and left out: ordering the trie's branches by letter frequency, a
-lookahead for a letter after the separator, no capturing group in the union pass (each under 2%
-of that pass), the Python of the union pass rearranged (``span`` vs ``group``, ``map``: within
-noise), ``any(map(str.isdecimal, gap))`` for the digit test between a cue and its value (slower
-than the regex), other constructors for :class:`Finding` (a comprehension or ``map`` over
-``repeat``: no better than ``partial``). Not tried: a table for card schemes (~0.4 checks a document).
+third), a bench document costs ~125k, down from ~137k (and ~166k before that). Per document: ~38k
+for the union pass of words (~25k of it inside ``re``: each separator it tries costs some hundreds,
+the trie's branches little), ~27k for the number pass (~20k inside ``re``), ~30k to classify the
+~1.7 numbers (~7k finding their cues, ~15k in :func:`_classify` with its validators), ~8k for
+trigger words, ~3k for emails, ~4k for IPv6 colons, and ~12k fixed per call. In CPython every
+call, slice and allocation costs hundreds of instructions, so what is gained is mostly calls not
+made. Gained: ``re.ASCII`` variants of both passes for ASCII text, a lookbehind that turns away
+digits inside words before the number pass's three branches, module constants for ``Cue`` members
+and score tables instead of calls, a single phone pattern, no sort for findings already in order;
+then (~137k to ~125k) candidates built as :class:`Finding` where found instead of a
+``list(map(finding, ...))`` per text, a text out of order but apart resolved by one sort with no
+filtering copy and no second call, ``search`` from each match's end instead of ``finditer`` (~0.7k
+a pass), each word's cue kind read with its roles instead of a ``map`` afterwards, one ``isascii``
+per text, IBANs and passports added in place instead of through a list of their own,
+the :class:`CueIndex` filled without ``__init__`` (~1k), a ``bytes`` table for Luhn and the card
+scheme chosen by its first digit. Tried and left out: ordering the trie's branches by letter
+frequency, a lookahead for a letter after the separator, no capturing group in the union pass
+(each under 2% of that pass), ``[^0-9a-z_]`` for ``[^\\w]`` in the ASCII union pass (no change),
+the Python of the union pass rearranged (``span`` vs ``group``, ``map``: within noise),
+``any(map(str.isdecimal, gap))`` for the digit test between a cue and its value (slower than the
+regex), other constructors for :class:`Finding` (a comprehension or ``map`` over ``repeat``: no
+better than ``partial``), ``bytes.translate`` for the separators of a number instead of the chain of
+``replace`` (cheaper alone, ~0.8k a document more in place). Not tried: a cursor instead of the
+bisection in :meth:`CueIndex.at` (a Python loop costs more than one C call for the ~2 cues of a text).
 """
 
 from __future__ import annotations
