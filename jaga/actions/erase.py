@@ -98,7 +98,7 @@ def update_rows(conn: Connection, schema: Schema, tp: TablePlan, key: bytes, tic
     table = schema.table(node)
     constant: dict[str, Any] = {c.name: c.value for c in tp.columns if c.constant}
     for cp in tp.columns:
-        expression = None if cp.constant else in_sql(cp, table.c[cp.name], conn.dialect.name)
+        expression = None if cp.constant else in_sql(cp, table.c[cp.name], conn.dialect, key)
         if expression is not None:
             constant[cp.name] = expression
     computed = [c for c in tp.columns if c.name not in constant]

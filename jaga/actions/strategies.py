@@ -1,8 +1,10 @@
 """Erase strategies: what happens to one column of a row that must stay (it is referenced, or part of it
 is under a legal hold). The map may name a strategy per field; otherwise the category decides.
 
-Computed values are derived in Python and written back set-based, so the same code runs on SQLite,
-PostgreSQL and MariaDB without database extensions (HMAC is not portable SQL).
+Computed values are derived in the ``UPDATE`` itself where the database can give exactly what Python
+gives (:func:`in_sql`: HMAC-SHA256 built from the server's own SHA-256, random pseudonyms, dates cut to
+the year on PostgreSQL and MariaDB/MySQL), and otherwise in Python and written back set-based, so the
+same plan runs on SQLite too without database extensions.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, cast, func
+from sqlalchemy import CHAR, Column, Date, Dialect, LargeBinary, Text, case, cast, func, literal, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from jaga.datamap.model import Field, Strategy
@@ -139,26 +141,67 @@ def compute(plan: ColumnPlan, value: Any, key: bytes, column: Column[Any]) -> An
     return value
 
 
-def in_sql(plan: ColumnPlan, column: Column[Any], dialect: str) -> ColumnElement[Any] | None:
+def in_sql(plan: ColumnPlan, column: Column[Any], dialect: Dialect, key: bytes) -> ColumnElement[Any] | None:
     """The erased value as an expression the database computes in the ``UPDATE`` itself, where that is
-    exactly what :func:`compute` gives: a date or time cut to the start of its year on PostgreSQL and
-    MariaDB/MySQL. It spares reading every row's value first and sending it back (a round trip and a
-    second pass over the rows). Hashes and pseudonyms stay in Python (no portable HMAC in SQL); SQLite
-    keeps the Python path, since its dates are text in whatever format the application wrote."""
-    if plan.strategy is not Strategy.generalise or not _is_temporal(column):
+    exactly what :func:`compute` gives, or None to compute it in Python.
+
+    It spares reading every row's value first and sending it back: a round trip, a second pass over
+    the rows and, for a thousand customers, more Python time than the whole ``UPDATE``. Dates are cut
+    to the start of their year; a keyed hash of a text column is HMAC-SHA256 assembled from the
+    server's own SHA-256 (RFC 2104, byte for byte the Python digest, so a value hashed either way
+    joins); a pseudonym comes from the server's strong random source. SQLite keeps the Python path:
+    it has no SHA-256, and its dates are text in whatever format the application wrote. Fixed-width
+    ``CHAR`` columns keep it too, since servers differ on whether their padding is part of the value.
+
+    The tenant's erasure key travels to the company's server as a bound parameter of the statement
+    (the server that holds the values being hashed); a server set to log statement parameters would
+    log it, as it would log the identities a request looks people up by.
+    """
+    name = "mysql" if dialect.name in ("mysql", "mariadb") else dialect.name
+    if plan.strategy is Strategy.generalise and _is_temporal(column):
+        return _year_sql(column, name)
+    if not _is_text(column) or isinstance(column.type, CHAR) or name not in ("postgresql", "mysql"):
         return None
+    width = _length(column) or 64
+    if plan.strategy is Strategy.hash:
+        return func.left(_hmac_sql(column, name, key), max(8, min(width, 64)))
+    if plan.strategy is Strategy.pseudonym and _has_random(dialect, name):
+        hex32 = (
+            func.md5(cast(func.gen_random_uuid(), Text))
+            if name == "postgresql"
+            else func.lower(func.hex(func.random_bytes(16)))
+        )
+        return case((column.is_(None), None), else_=func.left(func.concat("p", hex32), max(8, min(width, 33))))
+    return None
+
+
+def _year_sql(column: Column[Any], dialect: str) -> ColumnElement[Any] | None:
     if dialect == "postgresql":
         year = func.date_trunc("year", column)
         return year if issubclass(column.type.python_type, datetime) else cast(year, Date)
-    if dialect in ("mysql", "mariadb"):
+    if dialect == "mysql":
         return func.makedate(func.year(column), 1)
     return None
 
 
-def is_erased(plan: ColumnPlan, value: Any) -> bool | None:
-    """Whether a constant strategy's column already holds its erased value (``None``: cannot tell)."""
-    if plan.strategy is Strategy.null:
-        return value is None
-    if plan.strategy is Strategy.fixed:
-        return bool(value == plan.value)
-    return None
+def _hmac_sql(column: Column[Any], dialect: str, key: bytes) -> ColumnElement[Any]:
+    """HMAC-SHA256 of the column's UTF-8 bytes as lowercase hex: H((K^opad) || H((K^ipad) || m))."""
+    block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+    ipad, opad = bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+    if dialect == "postgresql":
+        inner = func.sha256(literal(ipad, LargeBinary).op("||")(func.convert_to(column, "UTF8")), type_=LargeBinary)
+        return func.encode(func.sha256(literal(opad, LargeBinary).op("||")(inner), type_=LargeBinary), "hex")
+    # the pads travel as hex text: MySQL drivers would send raw bytes as a string in the connection's
+    # character set, which the server refuses as invalid UTF-8
+    utf8 = func.convert(column, literal_column("CHAR CHARACTER SET utf8mb4"))
+    inner = func.unhex(func.sha2(func.concat(func.unhex(ipad.hex()), utf8), 256))
+    return func.sha2(func.concat(func.unhex(opad.hex()), inner), 256)
+
+
+def _has_random(dialect: Dialect, name: str) -> bool:
+    """``gen_random_uuid()`` is core PostgreSQL from 13; ``RANDOM_BYTES()`` is MySQL's from 5.6.17 and
+    MariaDB's from 10.10."""
+    version = dialect.server_version_info or ()
+    if name == "postgresql":
+        return version >= (13,)
+    return version >= ((10, 10) if getattr(dialect, "is_mariadb", False) else (5, 6, 17))

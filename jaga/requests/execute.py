@@ -40,7 +40,7 @@ from typing import Any, cast
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,7 @@ from jaga.requests.plan import (
 )
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
+from jaga.store.db import driver
 from jaga.store.models.dsr import DsrBatch, DsrRequest, DsrRestriction, DsrStep
 
 CRASH_ENV = "JAGA_DSR_CRASH"
@@ -236,6 +237,8 @@ class _Runner:
         the store."""
         self.batch_id = batch_id
         self.store_url = store_url
+        self.finished: BatchOutcome | None = None
+        """What :meth:`_finish` stored, so a batch finished here is not read back from the store."""
         self._store_turn = threading.Lock()
         self.actor = actor
         with session_scope(store_url) as s:
@@ -369,7 +372,7 @@ class _Runner:
                         self._run_wave(plan, group)
                 except SQLAlchemyError as exc:
                     raise self._failed("step " + " + ".join(name for _, name, _ in group), exc) from None
-            return outcome(self.batch_id, self.store_url)
+            return self.finished or outcome(self.batch_id, self.store_url)
         finally:
             self.conns.dispose()
 
@@ -608,8 +611,7 @@ class _Runner:
                         DsrRestriction.collection == tp.collection,
                     )
                 )
-            if rows:
-                s.execute(insert(cast(Table, DsrRestriction.__table__)), rows)
+            driver(s).insert_rows(cast(Table, DsrRestriction.__table__), rows)
         return out
 
     def _allowed(self) -> list[str]:
@@ -682,6 +684,7 @@ class _Runner:
         updates: list[dict[str, Any]] = []
         entries: list[tuple[str, dict[str, Any]]] = []
         erased: list[Mapping[str, Sequence[str]]] = []
+        done: list[RequestOutcome] = []
         for sid, (rid, sealed) in self.requests.items():
             key = str(sid)
             tables = {name: per[sid] for name, per in counts if per.get(sid)}
@@ -694,7 +697,10 @@ class _Runner:
                 status = "done" if not any(left.values()) else "unverified"
             if key in packaged:
                 result["export"] = packaged[key]["export"]
-            updates.append({"rid": rid, "result": json.dumps(result), "status": status})
+            updates.append(
+                {"id": rid, "result": json.dumps(result), "status": status, "finished_at": now, "sealed": None}
+            )
+            done.append(RequestOutcome(rid, status, result))
             entries.append(
                 (
                     f"dsr.{self.kind}.completed",
@@ -711,13 +717,7 @@ class _Runner:
             if self.kind == "erasure" and status == "done":
                 erased.append((sealed or {}).get("identities", {}))
         with session_scope(self.store_url) as s:
-            requests = cast(Table, DsrRequest.__table__)
-            s.execute(
-                update(requests)
-                .where(requests.c.id == bindparam("rid"))
-                .values(result=bindparam("result"), status=bindparam("status"), finished_at=now, sealed=None),
-                updates,
-            )
+            driver(s).update_rows(cast(Table, DsrRequest.__table__), "id", updates)
             audit.append_many(s, self.tenant_id, entries, actor=self.actor, at=now)
             _ledger_erasures(s, self.tenant_id, erased)
             step = s.scalar(select(DsrStep).where(DsrStep.batch_id == self.batch_id, DsrStep.seq == seq))
@@ -726,6 +726,7 @@ class _Runner:
             step.status, step.finished_at = "done", utcnow()
             batch.status, batch.finished_at, batch.plan_sealed = "done", utcnow(), None
         self.staging.root.exists() and _rmtree(self.staging.root)
+        self.finished = BatchOutcome(self.batch_id, self.kind, "done", done)
 
 
 def _per_request(tp: TablePlan) -> dict[str, int]:
@@ -872,8 +873,8 @@ def run_requests(
             sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
             for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
         }
-        s.execute(
-            insert(cast(Table, DsrRequest.__table__)),
+        driver(s).insert_rows(
+            cast(Table, DsrRequest.__table__),
             [
                 {
                     "id": rid,

@@ -7,7 +7,7 @@ like the server databases for the guarantees jaga relies on (referential integri
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +18,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, Table, create_engine, event, make_url, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -235,6 +235,29 @@ class Driver:
                 cursor.executemany(self.sql(statement), rows)
             finally:
                 cursor.close()
+
+    def insert_rows(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert rows (dicts with the same keys) in one ``executemany``, each value bound as its
+        column's type binds it: SQLAlchemy's per-row parameter handling costs about 10 µs a row, more
+        than the insert itself for the thousands of rows a batch writes at once."""
+        if rows:
+            names = list(rows[0])
+            quoted = ", ".join(self.dialect.identifier_preparer.quote(n) for n in names)
+            sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+            self.execute_many(sql, self._bound(table, names, rows))
+
+    def update_rows(self, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """``UPDATE table SET … WHERE key = ?`` for each row (dicts with the same keys, ``key`` among
+        them), bound as :meth:`insert_rows` binds."""
+        if rows:
+            names = [n for n in rows[0] if n != key] + [key]
+            q = self.dialect.identifier_preparer.quote
+            sets = ", ".join(f"{q(n)} = ?" for n in names[:-1])
+            self.execute_many(f"UPDATE {table.name} SET {sets} WHERE {q(key)} = ?", self._bound(table, names, rows))
+
+    def _bound(self, table: Table, names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        binders = [self.binder(table.c[n].type) for n in names]
+        return [[bind(row[n]) for bind, n in zip(binders, names, strict=True)] for row in rows]
 
     def binder(self, kind: TypeEngine[Any]) -> Callable[[Any], Any]:
         """Turns a Python value into what this driver stores for a column of type ``kind``."""
