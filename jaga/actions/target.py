@@ -30,7 +30,7 @@ CHUNK = 500
 """Keys per statement where each key is its own bound parameter (``IN (...)`` lists)."""
 ARRAY_CHUNK = 10_000
 """Keys per statement on PostgreSQL, where a whole chunk is one array parameter."""
-WORKERS = 8
+WORKERS = 4
 """Statements on different tables run side by side on this many connections at most."""
 T = TypeVar("T")
 
