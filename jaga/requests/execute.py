@@ -269,7 +269,7 @@ class _Runner:
                 where=batch_id,
                 hint="restore the files the batch was planned with, then resume",
             )
-        self.conns = Connections(self.datamap, connections)
+        self.conns = Connections(self.datamap, connections, shared=True)
         self.schema = Schema(self.datamap, self.conns)
         self.staging = Staging(self.out_dir / ".staging" / batch_id)
 

@@ -26,7 +26,7 @@ def test_times_bind_as_sqlalchemy_binds_them_and_are_remembered(dialect: Dialect
     assert bind(now) is bind(now)  # the second time from memory, not formatted again
     assert bind(None) is None
     with pytest.raises(ValueError, match="naive"):
-        bind(datetime(2026, 1, 1))  # noqa: DTZ001 - a naive time is refused, remembered or not
+        bind(datetime(2026, 1, 1))  # a naive time is refused, remembered or not
 
 
 def test_other_types_bind_unchanged() -> None:
