@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import DbOpt, console, db_urls, escape, new_app
 from jaga.datamap import check_datamap, introspect, load_datamap
 from jaga.datamap.graph import edges
 from jaga.errors import JagaError
@@ -35,11 +35,12 @@ def check_cmd(
     paths: list[Path] = typer.Argument(..., help="data-map YAML file(s)"),
     policy: Path | None = typer.Option(None, "--policy", "-p", help="policy file to check categories against"),
     offline: bool = typer.Option(False, help="do not connect to the databases"),
+    db: list[str] = DbOpt,
 ) -> None:
     """Check the map against the live databases (tables/columns exist) and the policy (categories)."""
     pol = load_policy(policy) if policy else None
     dm = load_datamap(paths, taxonomy_for(pol) if pol else None)
-    problems = check_datamap(dm, pol, live=not offline)
+    problems = check_datamap(dm, pol, db_urls(db), live=not offline)
     for problem in problems:
         console.print(escape(str(problem)))
     if problems:

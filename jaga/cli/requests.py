@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, escape, new_app, tenant_id_for, tenant_slug
 from jaga.errors import JagaError
 from jaga.requests import RequestSpec, resume, run_requests
 from jaga.requests.batchfile import read_batch
@@ -59,7 +59,8 @@ def run_cmd(
     policy: Path = typer.Option(..., "--policy", "-p", help="policy file"),
     change: list[str] = typer.Option([], "--set", help="rectification: table.column=new value"),
     out: Path | None = typer.Option(None, "--out", help="directory for access exports"),
-    tenant: str = typer.Option("default", help="tenant slug"),
+    db: list[str] = DbOpt,
+    tenant: str | None = TenantOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="show tables, SQL and row counts; change nothing"),
 ) -> None:
     """Run one request (``--identity``), or a batch of many from a file (``--from``), end to end."""
@@ -75,16 +76,26 @@ def run_cmd(
         specs = [RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))]  # type: ignore[arg-type]
     if not dry_run:
         migrate(make_engine())
+    slug = tenant_slug(tenant)
     _report(
-        run_requests(specs, datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli")
+        run_requests(
+            specs,
+            datamap=datamap,
+            policy=policy,
+            tenant=slug,
+            connections=db_urls(db),
+            out_dir=out,
+            dry_run=dry_run,
+            actor="cli",
+        )
     )
 
 
 @app.command("resume")
-def resume_cmd() -> None:
-    """Finish every batch a crash or kill left unfinished (safe to run at any time)."""
+def resume_cmd(db: list[str] = DbOpt, tenant: str | None = TenantOpt) -> None:
+    """Finish every batch of the tenant a crash or kill left unfinished (safe to run at any time)."""
     migrate(make_engine())
-    outcomes = resume(actor="cli")
+    outcomes = resume(actor="cli", connections=db_urls(db), tenant_id=tenant_id_for(tenant))
     for outcome in outcomes:
         _report(outcome)
     console.print(f"[green]✓[/] {len(outcomes)} unfinished batch(es) completed")

@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 
 from jaga.api.auth import Role, create_api_key
-from jaga.cli._base import console, err_console, new_app
-from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.cli._base import TenantOpt, console, ensure_port_free, err_console, new_app, tenant_session
 from jaga.datamap import load_datamap
 from jaga.decide import AuditMode
 from jaga.errors import JagaError
@@ -37,6 +36,7 @@ def serve(
     from jaga.api import create_app
     from jaga.api.app import SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY, served_company
 
+    ensure_port_free(host, port)
     loaded = load_policy(policy) if policy else None  # a bad policy stops here, once, with its line
     if datamap and policy is None:
         raise JagaError("--map needs --policy", hint="the data map's categories are checked against the policy")
@@ -62,7 +62,7 @@ def serve(
 def create(
     role: Role = typer.Option(..., "--role", help="admin, dpo, operator or service"),
     name: str = typer.Option("", "--name", help="A label, e.g. the system that uses the key"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
 ) -> None:
     """Create an API key for a tenant and print it once (it cannot be shown again)."""
     with tenant_session(tenant) as (session, tenant_id):
