@@ -121,6 +121,7 @@ def test_an_identity_type_no_table_is_searched_by_is_refused(tmp_path: Path) -> 
 
 
 def test_cli_runs_a_file_as_one_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     url = f"sqlite:///{tmp_path / 'company.db'}"
     engine = make_engine(url)
     create_schema(engine)
@@ -153,6 +154,7 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
     """The company database refuses a step (here a trigger; in life a permission, a lock, a full disk):
     the CLI says which step, that the batch can be finished, and how, without a traceback or the refused
     values; once the cause is gone, ``jaga requests resume`` completes the batch with verification."""
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     url = f"sqlite:///{tmp_path / 'company.db'}"
     engine = make_engine(url)
     create_schema(engine)
