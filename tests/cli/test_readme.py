@@ -139,6 +139,8 @@ def test_every_readme_command_runs_as_written(tour_dir: Path, monkeypatch: pytes
         servers += args[0] in ("up", "serve")
         result = runner.invoke(app, args, input=line.stdin, env=env)
         assert result.exit_code in line.allowed, f"{line.text}\n{result.output}"
-        assert result.exception is None or isinstance(result.exception, SystemExit), f"{line.text}: {result.exception!r}"
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{line.text}: {result.exception!r}"
+        )
         assert "Traceback" not in result.output
     assert len(served) == servers > 0  # every server command got as far as serving
