@@ -24,11 +24,8 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
-from examples.sample.generate import generate
-from examples.sample.schema import create_schema
 from jaga.cli import app
 from jaga.settings import get_settings
 
@@ -98,7 +95,7 @@ def test_the_parser_reads_every_kind_of_line() -> None:
 
 
 @pytest.fixture
-def tour_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def tour_dir(tmp_path: Path, company_db: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty directory standing for the checkout: examples/ linked, the placeholders' files made."""
     for name in ("JAGA_DATA_DIR", "JAGA_DATABASE_URL", "JAGA_SECRET_KEY", "JAGA_TENANT", "JAGA_POLICY"):
         monkeypatch.delenv(name, raising=False)
@@ -110,10 +107,6 @@ def tour_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert text.count(old) == 1  # the newsletter purpose
     new = text.replace(old, old.replace("user.contact.email]", "user.contact.email, user.contact.phone_number]"))
     (tmp_path / "NEW.yaml").write_text(new, encoding="utf-8")
-    engine = create_engine(f"sqlite:///{tmp_path / 'company.db'}")
-    create_schema(engine)
-    generate(engine, customers=40, employees=4, seed=5, progress=False)
-    engine.dispose()
     (tmp_path / "people.csv").write_text("email\nani@contoh.co.id\nbudi@contoh.co.id\n", encoding="utf-8")
     return tmp_path
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from examples.sample import DATAMAP
-from examples.sample.generate import generate
-from examples.sample.schema import create_schema
 from jaga.cli import app
 from jaga.store import make_engine, session_scope
 from tests.retention.conftest import POLICY as RETENTION_POLICY
@@ -28,18 +26,13 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def company(jaga_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def company(jaga_env: Path, company_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store with the tenants acme and beta, made with `jaga tenant create`; the sample company's URL."""
     monkeypatch.delenv("JAGA_TENANT", raising=False)
     for slug in ("acme", "beta"):
         made = runner.invoke(app, ["tenant", "create", slug])
         assert made.exit_code == 0 and f"tenant {slug} created" in made.output, made.output
-    url = f"sqlite:///{tmp_path / 'company.db'}"
-    engine = create_engine(url)
-    create_schema(engine)
-    generate(engine, customers=6, employees=2, seed=9, progress=False)
-    engine.dispose()
-    return url
+    return company_db
 
 
 def commands(url: str) -> dict[str, list[str]]:
