@@ -61,11 +61,13 @@ DbOpt = typer.Option(
 
 
 @contextmanager
-def store_session() -> Iterator[Session]:
-    """A committed-on-success session of jaga's store; missing tables become one message saying what to run."""
+def store_ready() -> Iterator[None]:
+    """Around the first read of jaga's store: missing tables become one message saying what to run.
+
+    Only there: a missing table later on (a company database's, say) must not read as "set up the store".
+    """
     try:
-        with session_scope() as session:
-            yield session
+        yield
     except (OperationalError, ProgrammingError) as exc:
         if not any(m in str(exc.orig) for m in ("no such table", "does not exist", "doesn't exist")):
             raise
@@ -77,9 +79,11 @@ def store_session() -> Iterator[Session]:
 
 @contextmanager
 def tenant_store(slug: str | None) -> Iterator[tuple[Session, Tenant]]:
-    """:func:`store_session` and an existing tenant, never created on the way (see ``find_tenant``)."""
-    with store_session() as session:
-        yield session, find_tenant(session, slug)
+    """A committed-on-success session and an existing tenant, never created on the way (``find_tenant``)."""
+    with session_scope() as session:
+        with store_ready():
+            tenant = find_tenant(session, slug)
+        yield session, tenant
 
 
 @contextmanager

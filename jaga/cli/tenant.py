@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from jaga.cli._base import console, escape, new_app, store_session
+from jaga.cli._base import console, escape, new_app, store_ready
 from jaga.store import create_tenant, list_tenants, make_engine, migrate, session_scope
 
 app = new_app("Tenants: each company served by this jaga installation, isolated from the others.")
@@ -31,8 +31,9 @@ def create_cmd(
 @app.command("list")
 def list_cmd() -> None:
     """Every tenant with its display name."""
-    with store_session() as session:
-        tenants = list_tenants(session)
+    with session_scope() as session:
+        with store_ready():
+            tenants = list_tenants(session)
         table = Table("tenant", "name", "created (UTC)")
         for t in tenants:
             table.add_row(escape(t.slug), escape(t.name), t.created_at.strftime("%Y-%m-%d %H:%M"))
