@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from jaga import retention
-from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, escape, new_app, tenant_slug
+from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, escape, new_app, tenant_id_for, tenant_slug
 from jaga.errors import JagaError
 from jaga.store import make_engine, migrate
 
@@ -152,17 +152,19 @@ def run_cmd(
 @app.command("resume")
 def resume_cmd(
     db: list[str] = DbOpt,
+    tenant: str | None = TenantOpt,
     actor: str = typer.Option("cli", "--actor", envvar="JAGA_ACTOR", help="Who resumes (audited)"),
 ) -> None:
-    """Finish every sweep a crash or kill left unfinished, with its original clock (safe to repeat)."""
+    """Finish every sweep of the tenant a crash or kill left unfinished, with its original clock (safe to repeat)."""
     migrate(make_engine())
+    tenant_id = tenant_id_for(tenant)
     with _bar() as bar:
         task = bar.add_task("resuming", total=None)
 
         def progress(table: str, rows: int, fraction: float) -> None:
             bar.update(task, description=f"{table} · {rows:,} rows", completed=fraction, total=1.0)
 
-        outcomes = retention.resume(connections=db_urls(db), progress=progress, actor=actor)
+        outcomes = retention.resume(connections=db_urls(db), progress=progress, actor=actor, tenant_id=tenant_id)
     for outcome in outcomes:
         _report(outcome)
     console.print(f"[green]✓[/] {len(outcomes)} unfinished run(s) completed")

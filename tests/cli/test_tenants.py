@@ -51,6 +51,7 @@ def commands(url: str) -> dict[str, list[str]]:
         "requests run": f"requests run --type erasure -i email=ani@contoh.co.id {m} {p}",
         "requests resume": "requests resume",
         "retention run": f"retention run -p {RETENTION_POLICY} {m} --now 2026-11-01",
+        "retention resume": "retention resume",
         "staff add": "staff add dpo@contoh.co.id --role dpo",
         "staff list": "staff list",
         "apikey create": "apikey create --role service",
