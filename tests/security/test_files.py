@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from jaga.cli import app
-from jaga.incidents._datamap import read_map
 from jaga.discover._fides import declared_categories
 from jaga.errors import JagaError
+from jaga.incidents._datamap import read_map
 from jaga.policy import load_yaml
 from jaga.policy.yamlsource import MAX_DOCUMENT_CHARS
 
@@ -39,7 +40,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 @pytest.fixture(autouse=True)
-def _bounded_memory() -> None:
+def _bounded_memory() -> Iterator[None]:
     """Keep a regression from taking the machine down: 2 GB of address space is plenty for these files."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = 2 * 1024**3
