@@ -35,7 +35,7 @@ def serve(
     import uvicorn
 
     from jaga.api import create_app
-    from jaga.api.app import SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY, served_company
+    from jaga.api.app import SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY, served_company, served_hosts
 
     loaded = load_policy(policy) if policy else None  # a bad policy stops here, once, with its line
     if datamap and policy is None:
@@ -43,18 +43,23 @@ def serve(
     company = served_company(policy, datamap)
     if company is not None and loaded is not None:  # a bad map stops here too, with its file and line
         load_datamap([str(p) for p in company.datamap_paths], taxonomy_for(loaded))
+    hosts = served_hosts(host)  # a bad JAGA_PUBLIC_URL stops here, with what to set
     engine = make_engine()
     migrate(engine)
     console.print(f"jaga API on http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""))
     if workers == 1:
         uvicorn.run(
-            create_app(engine, loaded, audit_mode=audit, company=company), host=host, port=port, log_level="info"
+            create_app(engine, loaded, audit_mode=audit, company=company, allowed_hosts=hosts),
+            host=host,
+            port=port,
+            log_level="info",
         )
         return
     engine.dispose()
     os.environ[SERVE_POLICY] = str(policy.resolve()) if policy else ""
     os.environ[SERVE_AUDIT] = audit.value
     os.environ[SERVE_MAPS] = os.pathsep.join(str(p.resolve()) for p in datamap)
+    os.environ[SERVE_HOSTS] = ",".join(hosts)
     uvicorn.run("jaga.api.app:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")
 
 
