@@ -7,6 +7,7 @@ production points ``JAGA_DATABASE_URL`` at PostgreSQL.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from jaga.errors import ConfigError
 DEMO_PUBLIC_URL = "http://127.0.0.1:8000"
 """Where ``jaga up`` serves by default; the public URL unless ``JAGA_PUBLIC_URL`` says otherwise."""
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Settings(BaseSettings):
@@ -63,26 +65,32 @@ class Settings(BaseSettings):
         return checked_public_url(self.public_url)
 
     def allowed_hosts(self) -> list[str]:
-        """The ``Host`` names requests may carry: the public URL's (with its loopback aliases when it is
-        local, so the demo answers on localhost and 127.0.0.1) and ``trusted_hosts``."""
-        host = urlsplit(self.public_base()).hostname or ""
-        hosts = [host, *(_LOOPBACK if host in _LOOPBACK else ()), *self.trusted_hosts]
-        return list(dict.fromkeys(h.lower() for h in hosts if h))
-
-    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-        """``trusted_proxies`` as networks; :class:`ConfigError` names an entry that is not an address."""
-        try:
-            return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
-        except ValueError as exc:
-            raise ConfigError(
-                f"JAGA_TRUSTED_PROXIES: {exc}", hint="list IP addresses or networks, e.g. 10.0.0.0/8"
-            ) from None
+        """The ``Host`` names requests may carry (see :func:`allowed_hosts`)."""
+        return allowed_hosts(self.public_url, self.trusted_hosts)
 
     def cookies_secure(self) -> bool:
         """Whether cookies get ``Secure``: as set, else whenever the public URL is https."""
         if self.secure_cookies is not None:
             return self.secure_cookies
         return urlsplit(self.public_base()).scheme == "https"
+
+
+def allowed_hosts(public_url: str, extra: Sequence[str] = ()) -> list[str]:
+    """The ``Host`` names requests may carry: the public URL's (with its loopback aliases when it is
+    local, so the demo answers on localhost and 127.0.0.1) and the ``extra`` trusted ones."""
+    host = urlsplit(checked_public_url(public_url)).hostname or ""
+    hosts = [host, *(_LOOPBACK if host in _LOOPBACK else ()), *extra]
+    return list(dict.fromkeys(h.strip().lower() for h in hosts if h.strip()))
+
+
+def proxy_networks(entries: Sequence[str]) -> tuple[Network, ...]:
+    """Proxy addresses or networks as networks; :class:`ConfigError` names an entry that is neither."""
+    try:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in entries)
+    except ValueError as exc:
+        raise ConfigError(
+            f"trusted proxies: {exc}", hint="set JAGA_TRUSTED_PROXIES to IP addresses or networks, e.g. 10.0.0.0/8"
+        ) from None
 
 
 def checked_public_url(url: str) -> str:
