@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -17,6 +18,11 @@ from jaga.policy import load_policy, taxonomy_for
 from jaga.store import make_engine, migrate
 
 apikey_app = new_app("Manage API keys (only a hash of each key is stored).")
+
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+"""How ``jaga serve`` and ``jaga up`` run uvicorn. Its proxy headers are off: by default it believes
+``X-Forwarded-For`` from any local client, which would let one client pose as many against the rate
+limits; jaga reads that header itself, from ``JAGA_TRUSTED_PROXIES`` only."""
 
 
 def serve(
@@ -53,6 +59,7 @@ def serve(
             host=host,
             port=port,
             log_level="info",
+            **UVICORN_OPTIONS,
         )
         return
     engine.dispose()
@@ -60,7 +67,15 @@ def serve(
     os.environ[SERVE_AUDIT] = audit.value
     os.environ[SERVE_MAPS] = os.pathsep.join(str(p.resolve()) for p in datamap)
     os.environ[SERVE_HOSTS] = ",".join(hosts)
-    uvicorn.run("jaga.api.app:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "jaga.api.app:served_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        **UVICORN_OPTIONS,
+    )
 
 
 @apikey_app.command("create")

@@ -214,12 +214,14 @@ def up(
         return
     import uvicorn
 
+    from jaga.cli.serve import UVICORN_OPTIONS
+
     app = create_web_app(
         make_engine(), tenant=demo.tenant, company=demo.company(), config=config, data_dir=demo.data_dir
     )
     console.print(f"\nserving on {base}  (Ctrl+C to stop)")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", **UVICORN_OPTIONS)
     except OSError as exc:  # e.g. the port is taken
         raise JagaError(f"cannot serve on {host}:{port}: {exc.strerror}", hint="choose another with --port") from None
 

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import email
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from jaga.cli.serve import UVICORN_OPTIONS
 from jaga.cli.up import web_config
 from jaga.errors import ConfigError
 from jaga.policy import Policy, load_policy
@@ -23,6 +28,7 @@ from jaga.settings import get_settings
 from jaga.store import make_engine, migrate
 from jaga.web import WebConfig, create_web_app
 from tests.security.asgi import call, megabytes
+from tests.web.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = "https://privacy.example.com"
@@ -184,3 +190,30 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(make: Make) -> None
 def test_no_trusted_proxies_by_default(make: Make) -> None:
     assert WebConfig().trusted_proxies == () and get_settings().trusted_proxies == []
     assert _flood(make(None), "127.0.0.1", lambda i: f"198.51.100.{i}")[10] == 429
+
+
+def test_the_served_app_does_not_let_a_local_client_pick_its_address(make: Make) -> None:
+    """uvicorn as ``jaga up`` / ``jaga serve`` run it: a client on the same machine cannot pose as many
+    through ``X-Forwarded-For`` (uvicorn's own proxy handling believes any local client)."""
+    port = _free_port()
+    app = make(WebConfig(public_url=f"http://127.0.0.1:{port}"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **UVICORN_OPTIONS)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            statuses = [
+                client.post(
+                    "/consent/link", data={"identity": "x"}, headers={"x-forwarded-for": f"198.51.100.{i}"}
+                ).status_code
+                for i in range(11)
+            ]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert statuses[10] == 429, statuses
