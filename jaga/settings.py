@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jaga.errors import ConfigError
@@ -110,5 +110,14 @@ def checked_public_url(url: str) -> str:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The cached settings; tests clear it with ``get_settings.cache_clear()``."""
-    return Settings()
+    """The cached settings; tests clear it with ``get_settings.cache_clear()``.
+
+    A variable that does not parse (``JAGA_SECURE_COOKIES=maybe``) is a :class:`ConfigError` naming it,
+    without its value (it may be a secret), so commands end with one message and exit code 2.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "JAGA_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise ConfigError(f"{name}: {first['msg']}", hint=f"fix or unset {name}") from None

@@ -19,7 +19,9 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
+from jaga.cli import app as cli
 from jaga.cli.serve import UVICORN_OPTIONS
 from jaga.cli.up import web_config
 from jaga.errors import ConfigError
@@ -217,3 +219,10 @@ def test_the_served_app_does_not_let_a_local_client_pick_its_address(make: Make)
         server.should_exit = True
         thread.join(10)
     assert statuses[10] == 429, statuses
+
+
+@pytest.mark.parametrize(("name", "value"), [("SECURE_COOKIES", "maybe"), ("MAX_BODY_BYTES", "lots")])
+def test_a_setting_that_does_not_parse_is_one_clear_error(env: Callable[..., None], name: str, value: str) -> None:
+    env(**{name.lower(): value})
+    result = CliRunner().invoke(cli, ["store", "migrate"])
+    assert result.exit_code == 2 and f"JAGA_{name}" in result.output and value not in result.output
