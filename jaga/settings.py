@@ -79,8 +79,23 @@ def allowed_hosts(public_url: str, extra: Sequence[str] = ()) -> list[str]:
     """The ``Host`` names requests may carry: the public URL's (with its loopback aliases when it is
     local, so the demo answers on localhost and 127.0.0.1) and the ``extra`` trusted ones."""
     host = urlsplit(checked_public_url(public_url)).hostname or ""
+    for name in extra:
+        wild = name.strip()[1:] if name.strip().startswith("*.") else name.strip()
+        if not wild or any(c in wild for c in "*/@ ") or (":" in wild and not _is_address(wild)):
+            raise ConfigError(
+                f"trusted host {name!r} is not a host name",
+                hint="set JAGA_TRUSTED_HOSTS to names like internal.example or *.example.com (no port, no '*' alone)",
+            )
     hosts = [host, *(_LOOPBACK if host in _LOOPBACK else ()), *extra]
     return list(dict.fromkeys(h.strip().lower() for h in hosts if h.strip()))
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def proxy_networks(entries: Sequence[str]) -> tuple[Network, ...]:

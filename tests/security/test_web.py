@@ -167,6 +167,13 @@ def test_a_bad_public_url_is_one_clear_error(env: Callable[..., None], url: str)
         web_config("127.0.0.1", 8000)
 
 
+@pytest.mark.parametrize("hosts", ["*", "a.example,*", "ev*il.example", "host:8000"])
+def test_a_bad_trusted_host_is_one_clear_error(env: Callable[..., None], hosts: str) -> None:
+    env(trusted_hosts=hosts)
+    with pytest.raises(ConfigError, match="JAGA_TRUSTED_HOSTS"):
+        web_config("127.0.0.1", 8000).allowed_hosts()
+
+
 def _flood(app: FastAPI, peer: str, forwarded: Callable[[int], str], tries: int = 11) -> list[int]:
     """POSTs to a form from ``peer`` (no CSRF token: each counts against the rate limit, then 403)."""
     with TestClient(app, base_url="http://127.0.0.1", client=(peer, 40000)) as client:
