@@ -97,8 +97,8 @@ def test_the_parser_reads_every_kind_of_line() -> None:
 @pytest.fixture
 def tour_dir(tmp_path: Path, company_db: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty directory standing for the checkout: examples/ linked, the placeholders' files made."""
-    for name in ("JAGA_DATA_DIR", "JAGA_DATABASE_URL", "JAGA_SECRET_KEY", "JAGA_TENANT", "JAGA_POLICY"):
-        monkeypatch.delenv(name, raising=False)
+    for name in ("DATA_DIR", "DATABASE_URL", "SECRET_KEY", "TENANT", "POLICY", "PUBLIC_URL"):
+        monkeypatch.delenv(f"JAGA_{name}", raising=False)
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     (tmp_path / "examples").symlink_to(ROOT / "examples")
@@ -116,9 +116,10 @@ def test_every_readme_command_runs_as_written(tour_dir: Path, monkeypatch: pytes
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(args))
     monkeypatch.setattr("jaga.cli.serve.ensure_port_free", lambda host, port: None)
     monkeypatch.setattr("jaga.cli.up.ensure_port_free", lambda host, port: None)
-    from jaga.api.app import SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY
+    from jaga.api.app import SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY
 
-    for name in (SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY):  # `jaga serve --workers` hands these to its workers
+    # `jaga serve --workers` hands these to its workers
+    for name in (SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY):
         monkeypatch.setenv(name, "")
     places = {"POLICY": str(POLICY), "OLD.yaml": str(POLICY), "NEW.yaml": str(tour_dir / "NEW.yaml")}
     lines = readme_lines((ROOT / "README.md").read_text(encoding="utf-8"))
