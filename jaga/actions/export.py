@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, select
 
-from jaga.actions.target import Schema, TablePlan, chunks
+from jaga.actions.target import Key, Schema, TablePlan, chunks
 from jaga.datamap import Collection
 from jaga.errors import JagaError
 from jaga.policy import covers
@@ -72,7 +72,7 @@ class TableWriter:
     def add(self, sid: int, rows: list[dict[str, Any]]) -> None:
         lines = "".join(json.dumps(row, ensure_ascii=False, default=_plain) + "\n" for row in rows).encode()
         text = io.StringIO()
-        csv.writer(text).writerows([[_plain(row[c]) for c in self.columns] for row in rows])
+        csv.writer(text).writerows([[_plain(row.get(c)) for c in self.columns] for row in rows])
         table = text.getvalue().encode()
         block = (self.jsonl.tell(), len(lines), self.csv.tell(), len(table), len(rows))
         self.jsonl.write(lines)
@@ -167,9 +167,32 @@ def export_table(conn: Connection, schema: Schema, tp: TablePlan, columns: list[
                 total += 1
             for sid in sorted(per_sid):
                 writer.add(sid, per_sid[sid])
+        total += _export_links(conn, schema, tp, [c for c in columns if c in tp.linked], writer)
     finally:
         writer.close()
     return total
+
+
+def _export_links(conn: Connection, schema: Schema, tp: TablePlan, links: list[str], writer: TableWriter) -> int:
+    """Rows that are not the subjects' own but point at them: each subject gets only the link columns
+    that point at them (an employee sees that they handled a ticket, not the customer's ticket)."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    pk = schema.pk(node)
+    shown: dict[tuple[int, Key], dict[str, Any]] = {}
+    for column in links:
+        for chunk in chunks(tp.linked[column], schema.chunk_size(node)):
+            query = select(*(table.c[n] for n in pk), table.c[column]).where(schema.where_keys(node, chunk))
+            for row in conn.execute(query.order_by(*(table.c[n] for n in pk))).all():
+                key = tuple(row[:-1])
+                for sid in tp.linked[column].get(key, set()) - tp.keys.get(key, set()):
+                    shown.setdefault((sid, key), {})[column] = row[-1]
+    per_sid: dict[int, list[dict[str, Any]]] = {}
+    for (sid, _), values in sorted(shown.items(), key=lambda item: item[0][0]):
+        per_sid.setdefault(sid, []).append(values)
+    for sid, rows in per_sid.items():
+        writer.add(sid, rows)
+    return len({key for _, key in shown})
 
 
 @dataclass(frozen=True)

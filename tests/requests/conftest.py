@@ -85,6 +85,20 @@ def company(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     next(gen, None)
 
 
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ]
+)
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty company database, for tests that make their own tables."""
+    gen = _company(request.param, tmp_path)
+    yield next(gen)
+    next(gen, None)
+
+
 def connections(url: str) -> dict[str, str]:
     return {"sample_hr": url, "sample_crm": url}
 
