@@ -20,8 +20,7 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,13 +44,13 @@ def visible_columns(coll: Collection, allowed: Iterable[str]) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode()
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)  # a decimal, UUID, interval, network address... as the database writes it
 
 
 Block = tuple[int, int, int, int, int]
