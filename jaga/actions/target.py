@@ -144,9 +144,8 @@ class Schema:
         if self._links is None:
             found = map_links(self.datamap, foreign_keys(self.datamap, self.conns))
             for e in found.edges:
-                child = self.table(e.dst)
-                if e.dst_field in found.owners[e.dst] or child.c[e.dst_field].primary_key:
-                    continue  # an owner link, or the parent's side of a "to" reference
+                if e.dst_field in found.owners[e.dst] or not e.refers:
+                    continue  # an owner link, or the referenced side of a "to" reference
                 if self.link_mask(e.dst, e.dst_field) is None:
                     found.pinned.add(e.src)
             self._links = found

@@ -8,8 +8,8 @@ import typer
 
 from jaga.cli._base import console, escape, new_app
 from jaga.datamap import Connections, check_datamap, introspect, load_datamap
-from jaga.datamap.live import undeclared_problems
 from jaga.datamap.graph import edges
+from jaga.datamap.live import undeclared_problems
 from jaga.errors import JagaError
 from jaga.policy import load_policy, taxonomy_for
 

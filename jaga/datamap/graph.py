@@ -19,6 +19,8 @@ class Edge:
     src_field: str
     dst: Node
     dst_field: str
+    refers: bool = True
+    """Whether ``dst_field`` is the referring side (a foreign key in ``dst``), not the referenced one."""
 
 
 def edges(datamap: DataMap) -> list[Edge]:
@@ -32,7 +34,7 @@ def edges(datamap: DataMap) -> list[Edge]:
                 if ref.direction in (Direction.from_, Direction.both):
                     out.append(Edge(there, ref.field, here, fld.name))
                 if ref.direction in (Direction.to, Direction.both):
-                    out.append(Edge(here, fld.name, there, ref.field))
+                    out.append(Edge(here, fld.name, there, ref.field, refers=False))
     return out
 
 

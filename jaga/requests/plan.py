@@ -105,6 +105,7 @@ def traverse(
     outs: dict[Node, list[Any]] = {}
     for e in graph.edges:
         outs.setdefault(e.src, []).append(e)
+    referring = {(e.dst, e.dst_field) for e in graph.edges if e.refers}
     known: dict[tuple[Node, str], dict[Any, set[int]]] = {}
     pending: dict[tuple[Node, str], dict[Any, set[int]]] = {}
     how: dict[Node, set[str]] = {}
@@ -154,7 +155,10 @@ def traverse(
             at = {n: i for i, n in enumerate(wanted)}
             key_at, match_at = [at[n] for n in schema.pk(node)], at[fname]
             if fname not in graph.owners.get(node, frozenset()):
-                # not the subjects' own rows: only the link column is theirs, and nothing leads on
+                # not the subjects' own rows: only a link column pointing at them is theirs (a row
+                # their row points at holds nothing of theirs), and nothing leads on
+                if (node, fname) not in referring:
+                    continue
                 found = linked.setdefault(node, {}).setdefault(fname, {})
                 for row in result:
                     found.setdefault(tuple(row[i] for i in key_at), set()).update(delta[row[match_at]])

@@ -23,19 +23,15 @@ NOTES = [(1, 1, "called the courier"), (2, 2, "sent a new one")]
 def build(url: str) -> None:
     """Create and fill the tables (``notes`` hang off tickets by a foreign key; maps may leave it out)."""
     md = MetaData()
-    customers = Table(
-        "customers",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=False),
-        Column("email", String(100), nullable=False),
-        Column("full_name", String(100)),
-    )
-    employees = Table(
-        "employees",
-        md,
-        Column("id", Integer, primary_key=True, autoincrement=False),
-        Column("email", String(100), nullable=False),
-        Column("full_name", String(100)),
+    customers, employees = (
+        Table(
+            name,
+            md,
+            Column("id", Integer, primary_key=True, autoincrement=False),
+            Column("email", String(100), nullable=False),
+            Column("full_name", String(100)),
+        )
+        for name in ("customers", "employees")
     )
     tickets = Table(
         "tickets",
