@@ -1088,4 +1088,5 @@ def outcome(batch_id: str, store_url: str | None = None) -> BatchOutcome:
             batch.kind,
             batch.status,
             [RequestOutcome(rid, status, json.loads(result) if result else {}) for rid, status, result in reqs],
+            error=batch.error if batch.status != "done" else None,
         )

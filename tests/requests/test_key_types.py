@@ -16,11 +16,13 @@ import pytest
 import yaml
 from sqlalchemy import Column, Date, DateTime, LargeBinary, MetaData, Numeric, String, Table, Time, Uuid, select, text
 from sqlalchemy.dialects import mysql
+from typer.testing import CliRunner
 
 from jaga.actions import read_export
 from jaga.actions.frozen import UnsupportedKeyType, freeze, thaw
+from jaga.cli import app
 from jaga.errors import JagaError
-from jaga.requests import RequestSpec, resume, run_requests
+from jaga.requests import RequestSpec, outcome, resume, run_requests
 from jaga.store import make_engine, session_scope
 from jaga.store.models.dsr import DsrBatch
 from tests.requests import helpdesk
@@ -137,8 +139,9 @@ def test_keys_of_every_type_are_exported_and_erased_across_a_resume(empty_db: st
     assert _rows(empty_db) == {name: ["other"] for name in KEYS}
 
 
+@pytest.mark.parametrize("via", ["api", "cli"])
 def test_a_batch_that_can_never_run_is_marked_failed_and_resume_goes_on(
-    empty_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, via: str
 ) -> None:
     """Batch 1 stays unfinished (its table is missing), then meets a key jaga cannot record (a
     timestamp, here made unrecordable); batch 2 was refused by the database, which is since fixed.
@@ -174,7 +177,18 @@ def test_a_batch_that_can_never_run_is_marked_failed_and_resume_goes_on(
             connections={"helpdesk": empty_db},
         )
     helpdesk.refuse_deletes(empty_db, "customers", on=False)
-    poison, good = resume(connections={"keys": empty_db, "helpdesk": empty_db})
+    if via == "cli":
+        monkeypatch.setenv("JAGA_DB_KEYS_URL", empty_db)
+        monkeypatch.setenv("JAGA_DB_HELPDESK_URL", empty_db)
+        said = CliRunner().invoke(app, ["requests", "resume"], env={"COLUMNS": "200"})
+        assert said.exit_code == 2 and "Traceback" not in said.output, said.output
+        assert "cannot record" in said.output and "1 unfinished batch(es) completed" in said.output
+        assert "1 batch(es) did not finish" in said.output
+        with session_scope() as s:
+            ids = list(s.scalars(select(DsrBatch.id).order_by(DsrBatch.created_at)))
+        poison, good = (outcome(i) for i in ids)
+    else:
+        poison, good = resume(connections={"keys": empty_db, "helpdesk": empty_db})
     assert poison.status == "failed" and poison.error and "cannot record" in poison.error
     assert [r.status for r in poison.requests] == ["failed"]
     assert good.error is None and good.requests[0].result["verification"]["verified"]

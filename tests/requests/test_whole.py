@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import Column, Integer, MetaData, String, Table
+from typer.testing import CliRunner
 
+from jaga.cli import app
 from jaga.datamap import Connections, load_datamap
 from jaga.datamap.live import undeclared_problems
 from jaga.errors import JagaError
@@ -126,3 +128,12 @@ def test_datamap_check_warns_about_undeclared_foreign_keys(empty_db: str, tmp_pa
         assert any(expected in m for m in found), found
         assert any("tickets.employee_id -> employees.id" in m for m in found), found
         assert not any("customer_id" in m for m in found), found  # declared in the map
+
+
+def test_datamap_check_prints_the_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    helpdesk.build(url)
+    monkeypatch.setenv("JAGA_DB_HELPDESK_URL", url)
+    said = CliRunner().invoke(app, ["datamap", "check", str(helpdesk.write_map(tmp_path / "m.yaml"))])
+    assert "warning:" in said.output and "notes.ticket_id -> tickets.id is not declared" in said.output
+    assert "Traceback" not in said.output
