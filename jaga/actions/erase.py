@@ -133,10 +133,9 @@ def clear_links(conn: Connection, schema: Schema, tp: TablePlan, tick: Tick = _n
     node = (tp.dataset, tp.collection)
     table = schema.table(node)
     total = 0
-    plans = {cp.name: cp for cp in tp.masks}
-    for column, rows in tp.masked().items():
+    for cp, rows in tp.masked():
         for chunk in chunks(rows, schema.chunk_size(node)):
-            stmt = table.update().where(schema.where_keys(node, chunk)).values({column: plans[column].value})
+            stmt = table.update().where(schema.where_keys(node, chunk)).values({cp.name: cp.value})
             total += conn.execute(stmt).rowcount or 0
             tick()
     return total
@@ -205,12 +204,11 @@ def _linked_leftovers(conn: Connection, schema: Schema, tp: TablePlan, left: dic
     node = (tp.dataset, tp.collection)
     table = schema.table(node)
     pk = schema.pk(node)
-    plans = {cp.name: cp for cp in tp.masks}
-    for column, rows in tp.masked().items():
+    for cp, rows in tp.masked():
         for chunk in chunks(rows, schema.chunk_size(node)):
-            query = select(*(table.c[n] for n in pk), table.c[column]).where(schema.where_keys(node, chunk))
+            query = select(*(table.c[n] for n in pk), table.c[cp.name]).where(schema.where_keys(node, chunk))
             for row in conn.execute(query).all():
-                if not _erased(plans[column], row[-1]):
+                if not _erased(cp, row[-1]):
                     for sid in rows.get(tuple(row[:-1]), {-1}):
                         left[sid] = left.get(sid, 0) + 1
 

@@ -166,31 +166,34 @@ def export_table(conn: Connection, schema: Schema, tp: TablePlan, columns: list[
                 total += 1
             for sid in sorted(per_sid):
                 writer.add(sid, per_sid[sid])
-        total += _export_links(conn, schema, tp, [c for c in columns if c in tp.linked], writer)
+        total += _export_links(conn, schema, tp, columns, writer)
     finally:
         writer.close()
     return total
 
 
-def _export_links(conn: Connection, schema: Schema, tp: TablePlan, links: list[str], writer: TableWriter) -> int:
-    """Rows that are not the subjects' own but point at them: each subject gets only the link columns
-    that point at them (an employee sees that they handled a ticket, not the customer's ticket)."""
+def _export_links(conn: Connection, schema: Schema, tp: TablePlan, visible: list[str], writer: TableWriter) -> int:
+    """Rows that are not the subjects' own but point at them: each subject gets only the link column
+    pointing at them and the fields the map says describe its person (``jaga.about``), where visible
+    (an employee sees that they handled a ticket, not the customer's ticket)."""
     node = (tp.dataset, tp.collection)
     table = schema.table(node)
     pk = schema.pk(node)
+    fields = schema.collection(node).fields
     shown: dict[tuple[int, Key], dict[str, Any]] = {}
-    for column in links:
-        for chunk in chunks(tp.linked[column], schema.chunk_size(node)):
-            query = select(*(table.c[n] for n in pk), table.c[column]).where(schema.where_keys(node, chunk))
+    for link, rows in tp.linked.items():
+        names = [n for n in (link, *(f.name for f in fields if f.about == link)) if n in visible]
+        for chunk in chunks(rows, schema.chunk_size(node)) if names else ():
+            query = select(*(table.c[n] for n in (*pk, *names))).where(schema.where_keys(node, chunk))
             for row in conn.execute(query.order_by(*(table.c[n] for n in pk))).all():
-                key = tuple(row[:-1])
-                for sid in tp.linked[column].get(key, set()) - tp.keys.get(key, set()):
-                    shown.setdefault((sid, key), {})[column] = row[-1]
+                key = tuple(row[: len(pk)])
+                for sid in rows.get(key, set()) - tp.keys.get(key, set()):
+                    shown.setdefault((sid, key), {}).update(zip(names, row[len(pk) :], strict=True))
     per_sid: dict[int, list[dict[str, Any]]] = {}
     for (sid, _), values in sorted(shown.items(), key=lambda item: item[0][0]):
         per_sid.setdefault(sid, []).append(values)
-    for sid, rows in per_sid.items():
-        writer.add(sid, rows)
+    for sid, values_of in per_sid.items():
+        writer.add(sid, values_of)
     return len({key for _, key in shown})
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from jaga.actions.strategies import ColumnPlan, link_mask
+from jaga.actions.strategies import ColumnPlan, column_plan, link_mask
 from jaga.datamap import Collection, Connections, DataMap
 from jaga.datamap.graph import Links, Node
 from jaga.datamap.graph import links as map_links
@@ -96,16 +96,18 @@ class TablePlan:
     linked: dict[str, dict[Key, set[int]]] = field(default_factory=dict)
     """Rows that are not the subjects' own but point at them: link column -> row key -> subject ids.
     Only that column is theirs: an export shows it, an erasure clears it (``masks``)."""
-    masks: list[ColumnPlan] = field(default_factory=list)
+    masks: list[tuple[str, ColumnPlan]] = field(default_factory=list)
+    """(link column, how one column is cleared): the link itself, and the fields that describe the
+    person it points at (``jaga.about``)."""
 
-    def masked(self) -> dict[str, dict[Key, set[int]]]:
-        """Per link column that an erasure clears, the rows to clear it in (rows it deletes left out)."""
+    def masked(self) -> list[tuple[ColumnPlan, dict[Key, set[int]]]]:
+        """Each column an erasure clears with the rows to clear it in (rows it deletes left out)."""
         gone = self.keys if self.mode == "delete" else {}
-        return {
-            cp.name: {k: s for k, s in self.linked.get(cp.name, {}).items() if k not in gone}
-            for cp in self.masks
-            if self.linked.get(cp.name)
-        }
+        return [
+            (cp, {k: s for k, s in self.linked[link].items() if k not in gone})
+            for link, cp in self.masks
+            if self.linked.get(link)
+        ]
 
     @property
     def name(self) -> str:
@@ -153,6 +155,20 @@ class Schema:
 
     def link_mask(self, node: Node, column: str) -> ColumnPlan | None:
         return link_mask(self.collection(node).field(column), self.table(node).c[column])
+
+    def masks(self, node: Node, links: Iterable[str]) -> list[tuple[str, ColumnPlan]]:
+        """How an erasure clears each of ``links`` and the fields that describe their person
+        (:attr:`TablePlan.masks`); a column that cannot be cleared with a constant is left out."""
+        table = self.table(node)
+        out: list[tuple[str, ColumnPlan]] = []
+        for link in links:
+            plan = self.link_mask(node, link)
+            out += [(link, plan)] if plan is not None else []
+            for fld in self.collection(node).fields:
+                if fld.about == link:
+                    cp = link_mask(fld, table.c[fld.name]) or column_plan(fld, table.c[fld.name])
+                    out += [(link, cp)] if cp.constant else []
+        return out
 
     def table(self, node: Node) -> Table:
         if node not in self._tables:

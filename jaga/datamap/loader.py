@@ -50,7 +50,7 @@ _COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "retention_trigger", "re
 # Spellings used by other jaga tools and the sample map; "delete" on a field means "no opinion if the
 # row must stay" (the row itself goes when it can).
 _STRATEGY_ALIASES = {"hmac": "hash", "generalise_year": "generalise", "generalize": "generalise"}
-_FIELD_JAGA = {"erase", "value"}
+_FIELD_JAGA = {"erase", "value", "about"}
 
 
 class _Reader:
@@ -229,6 +229,7 @@ class _Reader:
             references=refs,
             strategy=strategy,
             fixed_value=None if ext.get("value") is None else str(ext["value"]),
+            about=str(ext["about"]) if ext.get("about") else None,
             category_where=tuple(self.pos.at((*cats_path, i)) for i in range(len(categories))),
         )
 
@@ -296,6 +297,15 @@ def _check_links(datamap: DataMap) -> list[Problem]:
                         coll.where,
                         f"jaga key names unknown column {name!r} of {coll.name!r}",
                         "declare that field in the collection",
+                    )
+                )
+        for fld in coll.fields:
+            if fld.about and coll.field(fld.about) is None:
+                problems.append(
+                    Problem(
+                        fld.where,
+                        f"jaga.about of {coll.name}.{fld.name} names unknown column {fld.about!r}",
+                        "name the link column (e.g. employee_id) whose person this field describes",
                     )
                 )
         del ds

@@ -53,6 +53,9 @@ class Field:
     strategy: Strategy | None = None
     fixed_value: str | None = None
     category_where: tuple[str, ...] = ()
+    about: str | None = None
+    """``jaga.about``: the link column whose person this field describes (``handler_name`` about
+    ``employee_id``): cleared with that link in rows that are not the person's own."""
 
     @property
     def personal(self) -> bool:

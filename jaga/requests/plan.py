@@ -347,7 +347,7 @@ def assemble(
         plan.via = seeds.get(node)
         plan.linked = linked.get(node, {})
         if kind == "erasure" and mode != "hold":  # a legal hold keeps its rows whole, links included
-            plan.masks = [m for col in plan.linked if (m := schema.link_mask(node, col)) is not None]
+            plan.masks = schema.masks(node, plan.linked)
         plan.hold = table_holds.get(node)
         plan.held_columns = dict(column_holds.get(node, {}))
         if mode == "update":
@@ -408,8 +408,8 @@ def render(plan: Plan, schema: Schema) -> str:
             lines.append(f"    reached by {reason}")
         if tp.columns:
             lines.append("    columns: " + ", ".join(f"{c.name}={c.strategy.value}" for c in tp.columns))
-        for cp in tp.masks:
-            lines.append(f"    link {cp.name} cleared ({cp.strategy.value}) in rows that are not the subject's")
+        for link, cp in tp.masks:
+            lines.append(f"    {cp.name} cleared ({cp.strategy.value}) where {link} links rows not the subject's")
         for col, hold in sorted(tp.held_columns.items()):
             lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
         if tp.hold:

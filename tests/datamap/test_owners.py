@@ -66,9 +66,17 @@ def test_the_named_owner_wins_and_live_foreign_keys_count_as_references() -> Non
 
 @pytest.mark.parametrize(
     ("owner", "message"),
-    [("jaga: {owner: nobody}", "unknown column 'nobody'"), ("jaga: {owner: 3}", "owner must name a field")],
+    [
+        ("jaga: {owner: nobody}", "unknown column 'nobody'"),
+        ("jaga: {owner: 3}", "owner must name a field"),
+        ("ABOUT", "jaga.about of notes.body names unknown column 'nobody'"),
+    ],
 )
-def test_a_bad_owner_is_reported_at_its_line(owner: str, message: str) -> None:
+def test_a_bad_owner_or_about_is_reported_at_its_line(owner: str, message: str) -> None:
+    body = "{name: body, data_categories: [user.communication]}"
+    text = MAP.replace("OWNER", "" if owner == "ABOUT" else owner)
+    if owner == "ABOUT":
+        text = text.replace(body, body[:-1] + ", jaga: {about: nobody}}")
     with pytest.raises(DataMapInvalid) as info:
-        parse_datamap(MAP.replace("OWNER", owner), "desk.yml")
+        parse_datamap(text, "desk.yml")
     assert message in str(info.value) and "desk.yml:" in str(info.value)

@@ -16,7 +16,7 @@ from jaga.store import make_engine
 
 CUSTOMERS = [(1, "a@example.com", "Ani"), (2, "b@example.com", "Budi")]
 EMPLOYEES = [(1, "e@example.com", "Eko")]
-TICKETS = [(1, 1, 1, "my parcel is late"), (2, 2, 1, "wrong size"), (3, 1, None, "thanks!")]
+TICKETS = [(1, 1, 1, "my parcel is late", "Eko"), (2, 2, 1, "wrong size", "Eko"), (3, 1, None, "thanks!", None)]
 NOTES = [(1, 1, "called the courier"), (2, 2, "sent a new one")]
 
 
@@ -40,6 +40,7 @@ def build(url: str) -> None:
         Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
         Column("employee_id", Integer, ForeignKey("employees.id"), nullable=True),
         Column("body", String(200)),
+        Column("handler_name", String(100)),  # describes the employee, not the customer
     )
     notes = Table(
         "notes",
@@ -54,7 +55,8 @@ def build(url: str) -> None:
         conn.execute(customers.insert(), [dict(zip(("id", "email", "full_name"), r, strict=True)) for r in CUSTOMERS])
         conn.execute(employees.insert(), [dict(zip(("id", "email", "full_name"), r, strict=True)) for r in EMPLOYEES])
         conn.execute(
-            tickets.insert(), [dict(zip(("id", "customer_id", "employee_id", "body"), r, strict=True)) for r in TICKETS]
+            tickets.insert(),
+            [dict(zip(("id", "customer_id", "employee_id", "body", "handler_name"), r, strict=True)) for r in TICKETS],
         )
         conn.execute(notes.insert(), [dict(zip(("id", "ticket_id", "body"), r, strict=True)) for r in NOTES])
     engine.dispose()
@@ -90,6 +92,7 @@ def write_map(
             _field("customer_id", "user.unique_id", references=ref("customers")),
             _field("employee_id", "user.unique_id", **employee_meta),
             _field("body", "user.communication"),
+            {"name": "handler_name", "data_categories": ["user.name"], "jaga": {"about": "employee_id"}},
         ],
     }
     if owner:

@@ -32,8 +32,8 @@ def test_erasing_an_employee_keeps_the_tickets_they_handled(empty_db: str, tmp_p
     assert result["verification"] == {"left": {"helpdesk.employees": 0, "helpdesk.tickets": 0}, "verified": True}
     after = helpdesk.dump(empty_db)
     assert after["employees"] == []
-    # both customers' tickets are still there; only the link to the employee is gone
-    assert after["tickets"] == [(t[0], t[1], None, t[3]) for t in before["tickets"]]
+    # both customers' tickets are still there; only the link to the employee and their name are gone
+    assert after["tickets"] == [(t[0], t[1], None, t[3], None) for t in before["tickets"]]
     assert after["customers"] == before["customers"] and after["notes"] == before["notes"]
 
 
@@ -58,7 +58,7 @@ def test_a_ticket_with_no_named_owner_is_never_deleted(empty_db: str, tmp_path: 
     result = _run(empty_db, datamap, "erasure", "e@example.com")
     assert result["verification"]["verified"]  # type: ignore[index]
     after = helpdesk.dump(empty_db)
-    assert after["tickets"] == [(t[0], t[1], None, t[3]) for t in before["tickets"]]
+    assert after["tickets"] == [(t[0], t[1], None, t[3], None) for t in before["tickets"]]
     result = _run(empty_db, datamap, "erasure", "a@example.com")
     assert result["verification"]["verified"]  # type: ignore[index]
     final = helpdesk.dump(empty_db)
@@ -74,7 +74,7 @@ def test_an_employee_export_holds_only_the_link_of_tickets_they_handled(empty_db
     result = _run(empty_db, helpdesk.write_map(tmp_path / "map.yaml"), "access", "e@example.com", tmp_path / "out")
     data = read_export(Path(str(result["export"])))["data"]["helpdesk"]
     assert data["employees"] == [{"id": 1, "email": "e@example.com", "full_name": "Eko"}]
-    assert sorted(data["tickets"], key=str) == [{"employee_id": 1}, {"employee_id": 1}]
+    assert data["tickets"] == [{"employee_id": 1, "handler_name": "Eko"}] * 2
     assert "customers" not in data and "notes" not in data
 
 
