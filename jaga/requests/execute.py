@@ -1,22 +1,25 @@
 """Run a batch of data-subject requests as recorded, resumable steps.
 
 Every step is written to jaga's store as ``running`` before it starts and ``done`` (with its counts)
-after; each table step runs in one transaction on the company database. After ``kill -9`` anywhere,
-:func:`resume` re-runs the first unfinished step: a rolled-back transaction is simply redone, and a
-committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing a hash), so
-nothing is lost, no row is half-erased and nothing that matters happens twice. The traversal is frozen
-in the store (sealed) before the first change, so resume never depends on data already erased; for a
-leaf table an erasure only deletes from (:func:`~jaga.requests.plan.deferrable`) what is frozen is the
-parent's keys, and its ``DELETE … RETURNING`` tells which rows went. Table steps of one wave (tables
-that do not reference each other) run side by side on a database server, each in its own transaction.
-A leaf step redone after a crash that came after its commit finds its rows already gone: it reports
-what it deleted then, and the verification pass still proves that nothing is left.
+after. The steps that change data run in one transaction per company database, in plan order
+(children first), so a database refusing one step leaves nothing of the batch changed there; other
+databases run side by side in their own transactions, and the error names which finished. After
+``kill -9`` anywhere, :func:`resume` re-runs the unfinished steps: a rolled-back transaction is simply
+redone, and a committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing
+a hash), so nothing is lost, no row is half-erased and nothing that matters happens twice. The
+traversal is frozen in the store (sealed) before the first change, so resume never depends on data
+already erased; for a leaf table an erasure only deletes from (:func:`~jaga.requests.plan.deferrable`)
+what is frozen is the parent's keys, and its ``DELETE … RETURNING`` tells which rows went. A leaf step
+redone after a crash that came after its commit finds its rows already gone: it reports what it
+deleted then, and the verification pass still proves that nothing is left.
 
 A batch is set-based end to end, so a thousand requests cost little more than one: the traversal and
 every table step run one statement per table and chunk for all requests together, and the bookkeeping
 (request rows, restrictions, audit entries, ledger events) goes in a few multi-row statements per
 batch. The parsed policy and map, and the reflected tables, are reused by later batches of the same
-process while the files and table definitions are unchanged.
+process while the files and table definitions are unchanged. A batch that fails for a reason no retry
+mends (a key type jaga cannot record, an internal fault) is marked failed with the reason, so it never
+blocks the batches behind it.
 """
 
 from __future__ import annotations
