@@ -537,10 +537,9 @@ class _Runner:
                 batch.status = "running"
 
     def _run_wave(self, plan: Plan, group: list[tuple[int, str, int]]) -> None:
-        """Table steps of one wave side by side, each in its own transaction on its own connection: the
-        database server deletes from several tables at once while Python waits. The steps are marked
-        running together before and done together after; a crash in between re-runs all of them, which
-        is harmless as every table step is (see the module docstring)."""
+        """Exports side by side, each on its own connection: the database server reads several tables
+        at once while Python waits. The steps are marked running together before and done together
+        after; a crash in between re-runs all of them, which is harmless (they only read)."""
         self._mark([seq for seq, _, _ in group], "running", {seq: attempt for seq, _, attempt in group})
         jobs: list[Callable[[], dict[str, Any]]] = []
         for seq, name, attempt in group:

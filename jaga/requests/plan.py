@@ -159,9 +159,9 @@ def traverse(
                 # their row points at holds nothing of theirs), and nothing leads on
                 if (node, fname) not in referring:
                     continue
-                found = linked.setdefault(node, {}).setdefault(fname, {})
+                link = linked.setdefault(node, {}).setdefault(fname, {})
                 for row in result:
-                    found.setdefault(tuple(row[i] for i in key_at), set()).update(delta[row[match_at]])
+                    link.setdefault(tuple(row[i] for i in key_at), set()).update(delta[row[match_at]])
                 continue
             out_edges = outs.get(node, [])
             # per edge: the column it follows and the target's seen/pending values, looked up once here
@@ -176,12 +176,12 @@ def traverse(
                 for e in out_edges
             ]
             used: set[int] = set()  # edges that led somewhere from these rows
-            found_rows = rows.setdefault(node, {})
+            found = rows.setdefault(node, {})
             direct = hits.setdefault(node, set()) if (node, fname) in identity_fields else None
             for row in result:
                 sids = delta[row[match_at]]
                 key = tuple(row[i] for i in key_at)
-                found_rows.setdefault(key, set()).update(sids)
+                found.setdefault(key, set()).update(sids)
                 if direct is not None:
                     direct.add(key)
                 for j, (_, i, seen, todo) in enumerate(follow):
