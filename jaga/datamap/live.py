@@ -46,12 +46,25 @@ def foreign_keys(datamap: DataMap, conns: Connections) -> list[ForeignKey]:
 
 
 def undeclared_problems(datamap: DataMap, conns: Connections) -> list[Problem]:
-    """Warnings for the live foreign keys the map does not declare (planned with, but worth writing down)."""
+    """Warnings for the live foreign keys the map does not declare (planned with, but worth writing
+    down), and for tables whose rows no erasure will delete because the map names no owner."""
+    graph = links(datamap, foreign_keys(datamap, conns))
     out: list[Problem] = []
-    for fk in links(datamap, foreign_keys(datamap, conns)).undeclared:
+    for ds, coll in datamap.collections():
+        into = sorted({e.dst_field for e in graph.edges if e.dst == (ds.key, coll.name) and e.refers})
+        if len(into) > 1 and not graph.owners[(ds.key, coll.name)] and any(f.personal for f in coll.fields):
+            out.append(
+                Problem(
+                    coll.where,
+                    f"rows of {coll.name!r} are reached through {', '.join(into)} and the map names no owner: "
+                    "erasures never delete them, they only clear the link to the person",
+                    f"if a row belongs to the person one of them points at, say so: jaga: {{owner: {into[0]}}}",
+                )
+            )
+    for fk in graph.undeclared:
         parent = datamap.dataset(fk.parent[0])
-        coll = parent.collection(fk.parent[1]) if parent else None
-        where = coll.where if coll else datamap.source
+        target = parent.collection(fk.parent[1]) if parent else None
+        where = target.where if target else datamap.source
         if fk.child is None:
             out.append(
                 Problem(

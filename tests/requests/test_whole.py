@@ -128,6 +128,13 @@ def test_datamap_check_warns_about_undeclared_foreign_keys(empty_db: str, tmp_pa
         assert any(expected in m for m in found), found
         assert any("tickets.employee_id -> employees.id" in m for m in found), found
         assert not any("customer_id" in m for m in found), found  # declared in the map
+    datamap = load_datamap(helpdesk.write_map(tmp_path / "map.yaml", owner=None))
+    conns = Connections(datamap, {"helpdesk": empty_db})
+    try:
+        found = [p.message for p in undeclared_problems(datamap, conns)]
+    finally:
+        conns.dispose()
+    assert any("'tickets' are reached through customer_id, employee_id and the map names no owner" in m for m in found)
 
 
 def test_datamap_check_prints_the_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
