@@ -40,6 +40,20 @@ dataset:
           - {name: id, fides_meta: {primary_key: true}}
           - name: visits_customer_id
             fides_meta: {references: [{dataset: desk, field: customers.id, direction: to}]}
+          - name: address_id
+            fides_meta: {references: [{dataset: desk, field: address.id, direction: to}]}
+      - name: service_request
+        fields:
+          - {name: id, fides_meta: {primary_key: true}}
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
+          - name: employee_id
+            fides_meta: {references: [{dataset: desk, field: employees.id, direction: from}]}
+          - name: address_id
+            fides_meta: {references: [{dataset: desk, field: address.id, direction: to}]}
+      - name: address
+        fields:
+          - {name: id, fides_meta: {primary_key: true}}
+          - {name: street, data_categories: [user.contact.address.street]}
 """
 
 
@@ -55,6 +69,10 @@ def test_owners_default_to_identities_then_the_one_reference_into_a_table() -> N
     assert found["employees"] == {"email"}  # a manager's erasure does not take their reports with it
     assert found["tickets"] == frozenset()  # two references in, none named: no row is provably anyone's
     assert found["notes"] == frozenset()  # nothing leads there in the map
+    # Fides' example: a service request is found by the requester's email; the employee who handled it
+    # does not own it. An address pointed at from several tables is owned through its key.
+    assert found["service_request"] == {"email"}
+    assert found["address"] == {"id"}
 
 
 def test_the_named_owner_wins_and_live_foreign_keys_count_as_references() -> None:
