@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from jaga.cli._base import DbOpt, console, db_urls, escape, new_app
-from jaga.datamap import check_datamap, introspect, load_datamap
+from jaga.datamap import Connections, check_datamap, introspect, load_datamap
 from jaga.datamap.graph import edges
+from jaga.datamap.live import undeclared_problems
 from jaga.errors import JagaError
 from jaga.policy import load_policy, taxonomy_for
 
@@ -40,7 +41,15 @@ def check_cmd(
     """Check the map against the live databases (tables/columns exist) and the policy (categories)."""
     pol = load_policy(policy) if policy else None
     dm = load_datamap(paths, taxonomy_for(pol) if pol else None)
-    problems = check_datamap(dm, pol, db_urls(db), live=not offline)
+    urls = db_urls(db)
+    problems = check_datamap(dm, pol, urls, live=not offline)
+    if not offline:  # planned with, so not a problem; but the map should say so
+        conns = Connections(dm, urls)
+        try:
+            for warning in undeclared_problems(dm, conns):
+                console.print("warning: " + escape(str(warning)))
+        finally:
+            conns.dispose()
     for problem in problems:
         console.print(escape(str(problem)))
     if problems:

@@ -96,6 +96,13 @@ def resume_cmd(db: list[str] = DbOpt, tenant: str | None = TenantOpt) -> None:
     """Finish every batch of the tenant a crash or kill left unfinished (safe to run at any time)."""
     migrate(make_engine())
     outcomes = resume(actor="cli", connections=db_urls(db), tenant_id=tenant_id_for(tenant))
+    stopped = [o for o in outcomes if o.error]
     for outcome in outcomes:
-        _report(outcome)
-    console.print(f"[green]✓[/] {len(outcomes)} unfinished batch(es) completed")
+        if outcome.error:
+            console.print(f"batch {outcome.batch_id}: [bold red]{outcome.status}[/]")
+            console.print(escape(outcome.error))
+        else:
+            _report(outcome)
+    console.print(f"[green]✓[/] {len(outcomes) - len(stopped)} unfinished batch(es) completed")
+    if stopped:
+        raise JagaError(f"{len(stopped)} batch(es) did not finish", hint="see each batch's reason above")
