@@ -75,7 +75,7 @@ def test_gdpr_extension_only_once() -> None:
         check_extension(clock, wib(2025, 2, 1))
 
 
-@pytest.mark.parametrize(("right", "article"), [(Right.access, "UU PDP art. 32(1)"), (Right.erasure, "UU PDP art. 8")])
+@pytest.mark.parametrize(("right", "article"), [(Right.access, "UU PDP art. 32(2)"), (Right.erasure, "UU PDP art. 8")])
 def test_uu_pdp_has_no_extension(right: Right, article: str) -> None:
     clock = Clock("uu_pdp", right, wib(2025, 1, 31, 10, 0))
     with pytest.raises(DeadlineError, match=r"allows no extension") as info:
