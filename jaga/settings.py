@@ -19,7 +19,6 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("jaga-data")
     database_url: str | None = None
-    timezone: str = "Asia/Jakarta"
     secret_key: str | None = None
 
     def effective_database_url(self) -> str:

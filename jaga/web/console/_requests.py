@@ -23,8 +23,9 @@ from starlette.concurrency import run_in_threadpool
 
 from jaga import staff
 from jaga.errors import JagaError, NotFoundError
+from jaga.policy import show
 from jaga.requests import handlers, lifecycle, outbox, verification
-from jaga.requests.deadlines import remaining, rule_for, show
+from jaga.requests.deadlines import remaining, rule_for
 from jaga.requests.lifecycle import Hooks, Notifier, RequestView, Status
 from jaga.staff import Action, Principal
 from jaga.store.base import utcnow
@@ -127,7 +128,7 @@ def queue(request: Request, status: str = "open", right: str = "", overdue: str 
     rows = []
     for v in views:
         left, late = _left_text(request, v)
-        rows.append(_Row(v, show(v.received_at), show(v.due_at), left, late))
+        rows.append(_Row(v, show(v.received_at, v.zone), v.due_local, left, late))
     return page(
         request,
         "console/queue.html",
@@ -208,7 +209,7 @@ def _request_page(
     steps = [
         {
             "seq": s.seq,
-            "at": show(s.at),
+            "at": show(s.at, view.zone),
             "from_status": s.from_status.value if s.from_status else None,
             "to_status": s.to_status.value,
             "actor": _actor_label(s.actor, names),
@@ -233,9 +234,9 @@ def _request_page(
             "needs_approval": staff.action_for_right(view.right) == Action.approve,
             "article": rule.article,
             "extension_article": rule.extension_article or "",
-            "received": show(view.received_at),
-            "due": show(view.due_at),
-            "verified": show(view.verified_at) if view.verified_at else None,
+            "received": show(view.received_at, view.zone),
+            "due": view.due_local,
+            "verified": show(view.verified_at, view.zone) if view.verified_at else None,
             "left": left,
             "overdue": overdue,
         },
