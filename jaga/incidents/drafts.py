@@ -240,7 +240,7 @@ def authority_notice(
         .get_template("authority.txt.j2")
         .render(
             heading=heading,
-            addressee=policy.controller.supervisory_authority or rule.authority,
+            addressee=policy.controller.supervisory_authority or rule.authority_in(lang),
             articles=articles,
             elements=elements,
         )

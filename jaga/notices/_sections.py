@@ -282,7 +282,7 @@ class _Builder:
                 )
             )
         authority = self.policy.controller.supervisory_authority
-        complaint = authority or ", ".join(reg.breach.authority for reg in self.regimes)
+        complaint = authority or ", ".join(reg.breach.authority_in(self.lang) for reg in self.regimes)
         blocks.append(
             self.say(
                 f"You may also complain to the supervisory authority: {complaint}.",

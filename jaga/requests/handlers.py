@@ -33,6 +33,7 @@ from jaga.requests import outbox
 from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
+from jaga.requests.summaries import objection_summary, rows_summary, withdrawal_summary
 
 # The data-map identity names a verified channel may be called by (Fides datasets differ in naming).
 _IDENTITY_NAMES: Mapping[IdentityKind, tuple[str, ...]] = {
@@ -91,12 +92,10 @@ def _identity_key(company: Company, identity: Identity) -> str:
     )
 
 
-def _summary(kind: str, result: Mapping[str, Any]) -> str:
+def _summary(kind: str, result: Mapping[str, Any], lang: Language) -> str:
     tables: Mapping[str, int] = result.get("tables", {})
-    rows = sum(tables.values())
     held = sum(int(h.get("rows", 0)) for h in result.get("held", []))
-    text = f"{kind}: {rows} row(s) in {len(tables)} table(s)"
-    return text + (f"; {held} row(s) kept under a legal hold" if held else "")
+    return rows_summary(kind, sum(tables.values()), len(tables), held, lang)
 
 
 def _run(company: Company, kind: str, subject: VerifiedSubject, *, dry_run: bool = False) -> BatchOutcome:
@@ -149,7 +148,7 @@ def engine_handler(company: Company, kind: str) -> Handler:
                 where=subject.request_id,
                 hint="look at the batch with `jaga requests resume`, then complete the request by hand",
             )
-        return Outcome(summary=_summary(kind, result), facts=facts)
+        return Outcome(summary=_summary(kind, result, subject.language), facts=facts)
 
     return handle
 
@@ -165,7 +164,7 @@ def objection_handler(company: Company) -> Handler:
             EventIn(kind=EventKind.objection),
             actor=f"request:{subject.request_id}",
         )
-        return Outcome(summary="objection to direct marketing recorded", facts={"ledger": "objection"})
+        return Outcome(summary=objection_summary(subject.language), facts={"ledger": "objection"})
 
     return handle
 
@@ -186,7 +185,7 @@ def withdrawal_handler(company: Company) -> Handler:
                 actor=f"request:{subject.request_id}",
             )
         return Outcome(
-            summary=f"consent withdrawn for {len(withdrawn)} purpose(s): {', '.join(withdrawn) or 'none held'}",
+            summary=withdrawal_summary(withdrawn, subject.language),
             facts={"withdrawn": withdrawn},
         )
 

@@ -36,7 +36,7 @@ log = logging.getLogger("jaga.web.console")
 router = APIRouter()
 
 _ID = re.compile(r"^REQ-[0-9A-F]{10}$")
-_LIMITS = {"reason": 1000, "note": 500, "article": 120, "go": 8}
+_LIMITS = {"reason": 1000, "note": 500, "article": 120, "go": 8, "confirm": 8}
 _DONE = {"approve", "pending", "start", "verify", "wait", "resume", "extend", "refuse"}
 _STAFF_ACTOR = re.compile(r"^staff:(\d+):(\w+)$")
 
@@ -306,6 +306,10 @@ async def _action(
 
 
 def _approve(session: Session, request: Request, who: Principal, request_id: str, values: dict[str, str]) -> str:
+    """Run the request; an erasure runs only with its confirmation ticked (no JavaScript needed for that)."""
+    right = lifecycle.get(session, state(request).tenant_id, request_id).right
+    if staff.action_for_right(right) == Action.approve and values.get("confirm") != "1":
+        raise JagaError(text(request, "console.action.approve.unconfirmed"))
     hooks = _hooks(request)
     if hooks is None:
         raise JagaError(text(request, "console.no_handler"))
