@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from jaga import staff
 from jaga.policy import parse_policy
 from jaga.store import make_engine, migrate, session_scope
 from jaga.store.models.requests import SubjectRequest
@@ -34,7 +36,7 @@ def berlin(jaga_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     policy = parse_policy(text.replace("jurisdiction: ID", "jurisdiction: DE"))
     engine = make_engine()
     migrate(engine)
-    app = create_web_app(engine, policy, tenant="berlin", mount_api=False, mount_console=False, data_dir=jaga_env)
+    app = create_web_app(engine, policy, tenant="berlin", mount_api=False, data_dir=jaga_env)
     with TestClient(app, base_url="http://localhost") as client:
         yield client
     engine.dispose()
@@ -62,3 +64,20 @@ def test_centre_request_keeps_and_shows_the_berlin_zone(berlin: TestClient, jaga
     due = re.search(r'id="request-due">([^<]+)<', done.text)
     assert due and re.fullmatch(r"\d{4}-\d\d-\d\d 23:59 CES?T", due.group(1)), due
     assert "WIB" not in done.text
+
+    # the console shows the same request, and the audit chain, in Berlin time too
+    staff.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    with session_scope() as session:
+        tenant = berlin.app.state.web.tenant_id  # type: ignore[attr-defined]
+        staff.create_user(session, tenant, "dpo@example.de", "dpo", "a long password for tests", actor="test")
+    login = berlin.get("/console/login").text
+    signed = berlin.post(
+        "/console/login",
+        data={"csrf_token": _csrf(login), "email": "dpo@example.de", "password": "a long password for tests"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    for path in ("/console/requests", f"/console/requests/{request_id}", "/console/audit"):
+        page = berlin.get(path).text
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d CES?T", page) and "WIB" not in page, path
+    assert due.group(1) in berlin.get(f"/console/requests/{request_id}").text
