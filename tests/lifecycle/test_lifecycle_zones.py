@@ -7,20 +7,16 @@ of the request, so every later recomputation uses the zone the request was recei
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from jaga.ledger.identity import Identity
 from jaga.policy import Right
 from jaga.requests import lifecycle as lc
 from jaga.requests import verification as vf
-from jaga.store import make_engine
 from tests.lifecycle.conftest import ALICE, make_store
 
 WIB, BERLIN = ZoneInfo("Asia/Jakarta"), ZoneInfo("Europe/Berlin")
@@ -29,20 +25,6 @@ RECEIVED = datetime(2025, 1, 31, 20, 0, tzinfo=UTC)  # 1 Feb 03:00 WIB; 31 Jan 2
 
 def _local(zone: ZoneInfo, *parts: int) -> datetime:
     return datetime(*parts, tzinfo=zone).astimezone(UTC)  # type: ignore[misc]
-
-
-@pytest.fixture
-def mariadb_url(mariadb_server: str) -> Iterator[str]:
-    name = f"jaga_zone_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(mariadb_server).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield mariadb_server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        admin.dispose()
 
 
 @pytest.fixture(
@@ -57,7 +39,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'jaga.db'}"
     if request.param == "postgres":
         return str(request.getfixturevalue("pg_schema_url"))
-    return str(request.getfixturevalue("mariadb_url"))
+    return str(request.getfixturevalue("mariadb_db_url"))
 
 
 @pytest.mark.parametrize(
