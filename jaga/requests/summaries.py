@@ -1,13 +1,16 @@
-"""What a carried-out request did, in the person's language: the answer on the status page and in the
-completion message ("access: 14 row(s) in 7 table(s)" was English on Indonesian pages and mails).
+"""What a carried-out request did, in any language: the answer in the completion message, on the status
+page and in the console ("access: 14 row(s) in 7 table(s)" was English on Indonesian pages and mails).
 
-Only counts and purpose keys go in; a summary never holds personal data.
+The answer is built from the facts the completion recorded (counts, purpose keys; never personal data),
+so each page can say it in its own language instead of repeating the text stored once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from jaga.requests.lifecycle import Status, TransitionView
 from jaga.requests.outbox import Language
 
 TEXTS: dict[str, dict[Language, str]] = {
@@ -48,3 +51,19 @@ def withdrawal_summary(purposes: Sequence[str], lang: Language) -> str:
     return TEXTS["withdrawn"][lang].format(count=len(purposes), purposes=listed)
 
 
+def describe(facts: Mapping[str, Any], lang: Language) -> str | None:
+    """The answer a handler's ``facts`` stand for, in ``lang``; None for facts of another kind."""
+    if "kind" in facts and isinstance(facts.get("tables"), Mapping):
+        tables: Mapping[str, int] = facts["tables"]
+        return rows_summary(str(facts["kind"]), sum(tables.values()), len(tables), int(facts.get("held_rows", 0)), lang)
+    if facts.get("ledger") == "objection":
+        return objection_summary(lang)
+    if isinstance(facts.get("withdrawn"), list):
+        return withdrawal_summary([str(p) for p in facts["withdrawn"]], lang)
+    return None
+
+
+def answer(steps: Sequence[TransitionView], lang: Language) -> str | None:
+    """The completed request's answer in ``lang``, from its completion step; None if there is none to tell."""
+    done = [s for s in steps if s.to_status == Status.completed]
+    return describe(done[-1].data, lang) if done else None

@@ -385,7 +385,7 @@ def test_dpo_approves_an_erasure_in_the_console(page: Any, console: Console) -> 
     )
     assert unconfirmed.status == 400 and "tick the box to confirm" in unconfirmed.text()
     assert console.status(request_id) == "identity_verified"
-    page.get_by_label("I have read the plan above: erase this person's data now").check()
+    page.get_by_label("I have read the plan above: carry it out on this person's data now").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Approve and run").click()
     flash = " ".join(page.locator(".flash").all_inner_texts())

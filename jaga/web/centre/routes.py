@@ -39,6 +39,7 @@ from jaga.policy import LegalBasis, Policy, Right, show
 from jaga.requests import lifecycle, outbox, send_code, verify_code
 from jaga.requests.lifecycle import REQUESTABLE, RequestView, Status
 from jaga.requests.outbox import Message
+from jaga.requests.summaries import answer
 from jaga.web._common import (
     LANGS,
     Lang,
@@ -415,6 +416,7 @@ def status(request: Request, request_id: str, verified: int = 0) -> Response:
         {
             "view": view,
             "steps": steps,
+            "answer": answer(steps, lang),
             "download": download,
             "link_days": max(1, state.config.link_max_age // 86400),
             "staff_review": right not in AUTO_RIGHTS and view.status not in lifecycle.CLOSED,

@@ -27,9 +27,10 @@ from jaga.policy import show
 from jaga.requests import handlers, lifecycle, outbox, verification
 from jaga.requests.deadlines import remaining, rule_for
 from jaga.requests.lifecycle import Hooks, Notifier, RequestView, Status
+from jaga.requests.summaries import answer
 from jaga.staff import Action, Principal
 from jaga.store.base import utcnow
-from jaga.web._common import WebError, read_form
+from jaga.web._common import WebError, current_lang, read_form
 from jaga.web.console._base import forbid, page, redirect, signed_in, state, text, to_login
 
 log = logging.getLogger("jaga.web.console")
@@ -206,6 +207,7 @@ def _request_page(
     tenant_id = state(request).tenant_id
     view = lifecycle.get(session, tenant_id, request_id)
     names = _actor_names(session, tenant_id)
+    timeline = lifecycle.timeline(session, tenant_id, request_id)
     steps = [
         {
             "seq": s.seq,
@@ -215,7 +217,7 @@ def _request_page(
             "actor": _actor_label(s.actor, names),
             "why": " ".join(x for x in (s.reason, f"({s.article})" if s.article else None) if x),
         }
-        for s in lifecycle.timeline(session, tenant_id, request_id)
+        for s in timeline
     ]
     plan_text, plan_note = _plan(session, request, view)
     rule = rule_for(view.regime, view.right)
@@ -228,6 +230,7 @@ def _request_page(
             "section": "queue",
             "view": view,
             "steps": steps,
+            "answer": answer(timeline, current_lang(request)),
             "plan_text": plan_text,
             "plan_note": plan_note,
             "forms": _forms(request, who, view),
@@ -306,7 +309,7 @@ async def _action(
 
 
 def _approve(session: Session, request: Request, who: Principal, request_id: str, values: dict[str, str]) -> str:
-    """Run the request; an erasure runs only with its confirmation ticked (no JavaScript needed for that)."""
+    """Run the request; one that needs approval (erasure, restriction) runs only with its box ticked."""
     right = lifecycle.get(session, state(request).tenant_id, request_id).right
     if staff.action_for_right(right) == Action.approve and values.get("confirm") != "1":
         raise JagaError(text(request, "console.action.approve.unconfirmed"))

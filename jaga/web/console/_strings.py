@@ -257,12 +257,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "console.event.erasure_done": {"en": "Data erased", "id": "Data dihapus"},
     "console.action.approve.confirm": {
-        "en": "I have read the plan above: erase this person's data now",
-        "id": "Saya sudah membaca rencana di atas: hapus data orang ini sekarang",
+        "en": "I have read the plan above: carry it out on this person's data now",
+        "id": "Saya sudah membaca rencana di atas: jalankan sekarang atas data orang ini",
     },
     "console.action.approve.unconfirmed": {
-        "en": "Nothing was run: tick the box to confirm the erasure first.",
-        "id": "Tidak ada yang dijalankan: centang kotak untuk mengonfirmasi penghapusan terlebih dahulu.",
+        "en": "Nothing was run: tick the box to confirm first (this cannot be undone).",
+        "id": "Tidak ada yang dijalankan: centang kotak konfirmasi terlebih dahulu (tidak dapat dibatalkan).",
     },
 }
 
