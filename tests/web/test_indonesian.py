@@ -132,6 +132,8 @@ def test_centre_pages_and_messages_in_indonesian(centre: httpx.Client, live: Liv
     assert 'data-status="completed"' in status
     assert_indonesian("status page", visible(status), company)
     assert "baris dalam" in visible(status)  # the answer itself, in Indonesian
+    # the demo's policy states Asia/Jakarta: times are shown, and labelled, in WIB
+    assert re.search(r'id="request-due">\d{4}-\d\d-\d\d \d\d:\d\d WIB<', status)
     for template in ("received", "code", "completed"):
         for message in live.messages(request_id, template):
             assert message["Content-Language"] == "id"
@@ -157,6 +159,7 @@ def test_console_pages_in_indonesian(live: LiveDemo) -> None:
             assert signed.status_code == 303
             queue = http.get("/console/requests", params={"status": "all"}).text
             assert_indonesian("console queue", visible(queue))
+            assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d WIB</td>", queue)  # the Jakarta controller's zone
             ids = re.findall(r'data-request="(REQ-[0-9A-F]+)"', queue)
             assert ids
             for request_id in ids:  # English requests too: their answer is told in the page's language
