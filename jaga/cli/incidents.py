@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -10,7 +11,7 @@ from rich.table import Table
 from jaga import incidents as inc
 from jaga.cli._base import TenantOpt, console, db_urls, escape, new_app, tenant_session
 from jaga.errors import ConfigError
-from jaga.policy import load_policy
+from jaga.policy import UTC_ZONE, load_policy, show
 
 app = new_app("Record personal-data breaches, size them, meet the 3x24h / 72h deadlines, draft the notices.")
 
@@ -37,7 +38,7 @@ def open_cmd(
 ) -> None:
     """Record a breach and start its deadlines."""
     pol = load_policy(policy)
-    zone = pol.controller.timezone
+    zone = pol.controller.zone.zone
     with tenant_session(tenant) as (session, tenant_id):
         incident = inc.open_incident(
             session,
@@ -57,16 +58,17 @@ def open_cmd(
             actor=actor,
         )
         console.print(f"[green]✓[/] incident {incident.id} opened")
-        _print_deadlines(incident)
+        _print_deadlines(incident, zone)
 
 
-def _print_deadlines(incident: inc.Incident) -> None:
-    table = Table(title=f"incident {incident.id}: deadlines from discovery")
-    for column in ("regime", "notify", "due (UTC)", "status", "article", "note"):
+def _print_deadlines(incident: inc.Incident, zone: ZoneInfo) -> None:
+    """Each deadline in the controller's zone, labelled with it (a label never claims UTC for local time)."""
+    table = Table(title=f"incident {incident.id}: deadlines from discovery ({zone.key})")
+    for column in ("regime", "notify", "due", "status", "article", "note"):
         table.add_column(column, overflow="fold")
     colour = {"overdue": "red", "late": "red", "done": "green", "pending": "yellow"}
     for d, status in inc.incident_deadlines(incident):
-        due = d.due.strftime("%Y-%m-%d %H:%M") if d.due else "without undue delay"
+        due = show(d.due, zone) if d.due else "without undue delay"
         table.add_row(d.regime, d.audience, due, f"[{colour.get(status, 'white')}]{status}[/]", d.article, d.note)
     console.print(table)
 
@@ -123,7 +125,7 @@ def notify_cmd(
         files = inc.notify(session, incident, pol, audiences=audiences, delay_reason=delay_reason, actor=actor)
         for file in files:
             console.print(f"[green]✓[/] {escape(str(file))}")
-        _print_deadlines(incident)
+        _print_deadlines(incident, pol.controller.zone.zone)
 
 
 @app.command("close")
@@ -143,12 +145,10 @@ def list_cmd(
     with tenant_session(tenant) as (session, tenant_id):
         rows = inc.list_incidents(session, tenant_id, overdue_only=overdue)
         table = Table(title="breach register")
-        for column in ("id", "title", "discovered (UTC)", "status", "people", "deadline"):
+        for column in ("id", "title", "discovered", "status", "people", "deadline"):
             table.add_column(column, overflow="fold")
         for i in rows:
             people = str(inc.assessment_of(i).total_subjects) if i.assessment else "?"
             flag = "[bold red]OVERDUE[/]" if inc.is_overdue(i) else "ok"
-            table.add_row(
-                str(i.id), escape(i.title), i.discovered_at.strftime("%Y-%m-%d %H:%M"), i.status, people, flag
-            )
+            table.add_row(str(i.id), escape(i.title), show(i.discovered_at, UTC_ZONE), i.status, people, flag)
         console.print(table)

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from jaga import staff
 from jaga.cli._base import TenantOpt, console, err_console, escape, new_app, tenant_session
-from jaga.requests.deadlines import show
+from jaga.policy import UTC_ZONE, show
 from jaga.store import utcnow
 
 app = new_app("Staff accounts of the admin console: add, list, disable, reset passwords.")
@@ -64,7 +64,7 @@ def list_cmd(tenant: str | None = TenantOpt) -> None:
             escape(user.email),
             user.role.value,
             state,
-            show(user.last_login_at) if user.last_login_at else "-",
+            show(user.last_login_at, UTC_ZONE) if user.last_login_at else "-",
         )
     console.print(table)
     console.print(f"{len(users)} account(s)")
