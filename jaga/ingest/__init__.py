@@ -15,8 +15,8 @@ from jaga.ingest import facts, processing
 from jaga.ingest.draft import NOT_STATED, Tree, Val, plain, render
 from jaga.ingest.gaps import TEXT_RULES, text_findings
 from jaga.ingest.lexicon import POLICY_CUES, matches
-from jaga.ingest.read import MAX_BYTES, IngestError, read_document
-from jaga.ingest.text import Sentence, align, sentences
+from jaga.ingest.read import MAX_BYTES, IngestError, read_document, too_large
+from jaga.ingest.text import Sentence, align, languages, sentences
 from jaga.policy import PolicySource, parse_policy_source
 
 _MIN_CUES = 4
@@ -35,31 +35,31 @@ class Ingested:
         return sum(f.severity is Severity.error for f in self.findings)
 
 
-def ingest_file(path: str | Path) -> Ingested:
+def ingest_file(path: str | Path, draft_name: str = "draft.yaml") -> Ingested:
     """Ingest a file on disk; see :func:`ingest_bytes`."""
     file = Path(path)
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            return ingest_bytes(b"x" * (MAX_BYTES + 1), file.name)
+            raise too_large(str(path))
         data = file.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read the file ({exc.strerror}) / berkas tidak dapat dibaca", where=str(path)) from None
-    return ingest_bytes(data, str(path))
+    return ingest_bytes(data, str(path), draft_name)
 
 
-def ingest_bytes(data: bytes, name: str) -> Ingested:
+def ingest_bytes(data: bytes, name: str, draft_name: str = "draft.yaml") -> Ingested:
     """Draft policy and gap report for one document; unusable input raises :class:`IngestError`."""
     items = sentences(read_document(data, name))
     _require_policy(items, name)
-    tree = build_tree(align(items))
+    tree = build_tree(items)
     header = [
         f"Draft jaga policy read from {Path(name).name} by `jaga ingest`: read it and finish it by hand.",
         '"# source:" quotes the sentence behind a value (line N of the input);',
         f'"{NOT_STATED}" marks a value the schema needs but the text does not give.',
     ]
     draft = render(tree, header)
-    source = parse_policy_source(draft, "draft.yaml")
+    source = parse_policy_source(draft, draft_name)
     findings = check_source(source) + text_findings(items, Path(name).name)
     return Ingested(draft, source, findings)
 
@@ -77,8 +77,9 @@ def _require_policy(items: list[Sentence], name: str) -> None:
         )
 
 
-def build_tree(items: list[Sentence]) -> Tree:
+def build_tree(ordered: list[Sentence]) -> Tree:
     """The whole draft policy as a tree of sourced values, in the order of the hand-written examples."""
+    items = align(ordered)
     tree: Tree = {"jaga": Val(1, None, "format version of the policy file")}
     tree.update(facts.version(items))
     tree["controller"] = facts.controller(items)
@@ -90,7 +91,8 @@ def build_tree(items: list[Sentence]) -> Tree:
     if cookie_purpose is not None and not subs.keys:
         cookie_purpose["subjects"] = [Val("customer", None)]
     tree["categories"] = cats.vals() or [Val("user", None, "the text lists no data categories")]
-    purposes = processing.purposes(items, cats, subs)
+    # A bilingual text states each purpose twice: list them from the main language only (extract once).
+    purposes = processing.purposes(ordered, cats, subs, languages(ordered)[0])
     if cookie_purpose is not None:
         purposes.append(cookie_purpose)
     tree["purposes"] = list(purposes)

@@ -20,6 +20,7 @@ _LEGAL_NAME = re.compile(
     r"|\b((?:[A-Z][\w&-]* ){1,5}(?:Inc|Ltd|LLC|GmbH|B\.V|Pte\. Ltd|Sdn\. Bhd)\.?)"
 )
 _TRADE_NAME = re.compile(r"^\s*\((?:[^“\"()]{0,30})[“\"]([^”\"]{1,40})[”\"]")
+_PRONOUNS = {"we", "us", "our", "kami", "kita", "the company", "company", "perusahaan", "controller"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+62|\(0\d{1,3}\)|\b0\d{2,3})[\d\s().-]{6,16}\d")
 _URL = re.compile(r"\b(?:https?://|www\.)[\w.-]+\.[a-z]{2,}[\w/.-]*", re.IGNORECASE)
@@ -70,6 +71,7 @@ _RIGHTS_SECTION = re.compile(r"\bright|\bhak\b|access|control|choices|pilihan|ke
 _RESPOND = re.compile(r"respon|reply|answer|menanggapi|menjawab|menindaklanjuti|memproses permintaan", re.IGNORECASE)
 _BREACH = re.compile(r"breach|security incident|kegagalan pelindungan|kebocoran data|insiden", re.IGNORECASE)
 _NOTIFY = re.compile(r"notif|inform|memberitahu|pemberitahuan|menyampaikan", re.IGNORECASE)
+_SUBJECTS = re.compile(r"\byou\b|\banda\b|individuals|data subjects|subjek data|affected", re.IGNORECASE)
 _AUTHORITY = re.compile(r"authorit|regulator|lembaga|kementerian", re.IGNORECASE)
 _CHILD = re.compile(r"\bchild(?:ren)?\b|\bminors?\b|\banak\b|di bawah umur|belum dewasa", re.IGNORECASE)
 _PARENT = re.compile(r"parent|guardian|orang tua|\bwali\b", re.IGNORECASE)
@@ -108,7 +110,7 @@ def controller(items: list[Sentence]) -> Tree:
             name = (match.group(1) or match.group(2)).strip().rstrip(",")
             tree["legal_name"] = Val(name, s)
             trade = _TRADE_NAME.match(s.text[match.end() :])
-            if trade:
+            if trade and trade.group(1).strip(" ,;").lower() not in _PRONOUNS:
                 tree["trade_name"] = Val(trade.group(1).strip(" ,;"), s)
             break
     else:
@@ -233,8 +235,10 @@ def breach(items: list[Sentence]) -> Tree:
         tree.setdefault("note", Val(" ".join(s.text.split())[:300], s))
         found = next(durations(s.text), None)
         if found:
-            key = "notify_authority_within" if _AUTHORITY.search(s.text) else "notify_subjects_within"
-            tree.setdefault(key, Val(str(found), s))
+            if _AUTHORITY.search(s.text):
+                tree.setdefault("notify_authority_within", Val(str(found), s))
+            if _SUBJECTS.search(s.text) or not _AUTHORITY.search(s.text):
+                tree.setdefault("notify_subjects_within", Val(str(found), s))
     return tree
 
 

@@ -100,7 +100,7 @@ CATEGORIES = _lex(
 
 SUBJECTS = _lex(
     [
-        ("customer", r"\bcustomers?\b|\bclients?\b|pelanggan|konsumen|nasabah"),
+        ("customer", r"\bcustomers?\b|\bclients?\b|\busers?\b|pelanggan|konsumen|nasabah|pengguna|anggota"),
         ("visitor", r"\bvisitors?\b|\bwebsites?\b|pengunjung|situs web|laman"),
         ("employee", r"\bemployees?\b|\bstaff\b|karyawan|pegawai"),
         ("job_applicant", r"applicants?\b|candidates?\b|job application|pelamar|kandidat"),

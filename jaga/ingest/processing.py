@@ -36,7 +36,7 @@ _COLLECT = re.compile(
     r"mengumpulkan|memperoleh|meliputi|termasuk|antara lain|yang anda berikan",
     re.IGNORECASE,
 )
-_COLLECT_HEADING = re.compile(r"collect|information|data we|data yang|informasi|pengumpulan", re.IGNORECASE)
+_COLLECT_HEADING = re.compile(r"collect|information|data we|data (?:pribadi )?yang|informasi|kumpulkan", re.IGNORECASE)
 _PURPOSE_LEAD = re.compile(
     r"purpose|we (?:may )?use (?:your|the|this|personal)|use (?:your|the) information|for the following|"
     r"tujuan|kami (?:dapat )?(?:menggunakan|memproses|mengolah)",
@@ -57,7 +57,7 @@ _RETAIN = re.compile(r"\bretain|retention|\bkeep\b|\bkept\b|\bstore[ds]?\b|menyi
 _TRIGGERS = [
     ("account_closure", re.compile(r"(?:close|delete|deregister|deactivat)\w* (?:your |the )?account|akun (?:anda )?(?:ditutup|dihapus)", re.I)),
     ("contract_end", re.compile(r"(?:end|termination|expiry) of (?:the |our |your )?(?:contract|agreement|relationship)|berakhirnya (?:perjanjian|kontrak|hubungan)", re.I)),
-    ("last_interaction", re.compile(r"last (?:activity|interaction|login|contact)|terakhir", re.I)),
+    ("last_interaction", re.compile(r"last (?:activity|interaction|login|contact|visit|use)|terakhir", re.I)),
     ("consent_withdrawn", re.compile(r"withdraw|menarik persetujuan", re.I)),
     ("collection", re.compile(r"(?:from|after) (?:the (?:date of )?)?collection|sejak (?:tanggal )?(?:pengumpulan|diperoleh)", re.I)),
 ]  # fmt: skip
@@ -84,7 +84,12 @@ class Found:
 def categories(items: list[Sentence]) -> Found:
     found = Found()
     for s in items:
-        if _COLLECT.search(s.text) or (_COLLECT_HEADING.search(s.section) and s.bullet):
+        lead = _lead(items, s) if s.bullet else None
+        if (
+            _COLLECT.search(s.text)
+            or (s.bullet and _COLLECT_HEADING.search(s.section))
+            or (lead is not None and _COLLECT.search(lead.text))
+        ):
             for key in matches(CATEGORIES, s.text):
                 found.add(key, s)
     return found
@@ -131,13 +136,16 @@ def _slug(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def purposes(items: list[Sentence], cats: Found, subs: Found) -> list[Tree]:
+def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list[Tree]:
+    """Purposes in ``lang`` (the main language; the other half of a bilingual text repeats them)."""
     all_cats = list(cats.keys) or ["user"]
     all_subjects = list(subs.keys) or ["customer"]
     opt_out = next((s for s in items if _OPT_OUT.search(s.text)), None)
     taken: set[str] = set()
     out: list[Tree] = []
-    for s, lead in purpose_sentences(items)[:40]:
+    stated = purpose_sentences(items)
+    stated = [(s, lead) for s, lead in stated if s.lang == lang] or stated
+    for s, lead in stated[:40]:
         text = " ".join(s.text.split())
         use = first(USES, text) or DEFAULT_USE
         tree: Tree = {
@@ -182,16 +190,25 @@ def recipients(items: list[Sentence], home: str = "ID") -> list[Tree]:
     for s in items:
         if not _SHARE.search(s.text):
             continue
-        country = first(COUNTRIES, s.text)
         safeguard = first(SAFEGUARDS, s.text)
-        for kind in matches(NAMED_RECIPIENTS, s.text):
-            name = next(m.group(0) for k, p in NAMED_RECIPIENTS if k == kind and (m := p.search(s.text)))
-            _add_recipient(out, _key(name), name, kind, s, country, safeguard)
-        for kind in matches(RECIPIENT_KINDS, s.text):
-            _add_recipient(out, kind, KIND_NAMES[kind], kind, s, country, safeguard)
-        if ABROAD.search(s.text) and not country:
+        named_kinds: set[str] = set()
+        for kind, pattern in NAMED_RECIPIENTS:
+            for m in pattern.finditer(s.text):
+                named_kinds.add(kind)
+                country = _country_near(s.text, m)
+                _add_recipient(out, _key(m.group(0)), m.group(0), kind, s, country, safeguard)
+        for kind, pattern in RECIPIENT_KINDS:
+            m = pattern.search(s.text)
+            if m and kind not in named_kinds:
+                _add_recipient(out, kind, KIND_NAMES[kind], kind, s, _country_near(s.text, m), safeguard)
+        if ABROAD.search(s.text) and not first(COUNTRIES, s.text):
             _add_recipient(out, "recipients_abroad", "Recipients outside Indonesia (country not stated)", "transfer", s, "XX", safeguard)
     return list(out.values())
+
+
+def _country_near(text: str, match: re.Match[str]) -> str | None:
+    """A country named right after the recipient ("Amazon Web Services in Singapore")."""
+    return first(COUNTRIES, text[match.start() : match.end() + 40])
 
 
 def _key(name: str) -> str:

@@ -29,15 +29,20 @@ def _fail(en: str, id_: str, name: str, hint: str) -> IngestError:
     return IngestError(f"{en} / {id_}", where=name, hint=hint)
 
 
+def too_large(name: str) -> IngestError:
+    mb = MAX_BYTES // (1024 * 1024)
+    return _fail(
+        f"file is larger than {mb} MB",
+        f"berkas lebih besar dari {mb} MB",
+        name,
+        "upload the privacy policy itself, not an archive or a scan",
+    )
+
+
 def read_document(data: bytes, name: str) -> list[str]:
     """The document's text as lines (line 1 first), its format chosen by extension, then by content."""
     if len(data) > MAX_BYTES:
-        raise _fail(
-            f"file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-            f"berkas lebih besar dari {MAX_BYTES // (1024 * 1024)} MB",
-            name,
-            "upload the privacy policy itself, not an archive or a scan",
-        )
+        raise too_large(name)
     if not data.strip():
         raise _fail("file is empty", "berkas kosong", name, "give the file that holds the policy text")
     kind = _kind(data, name)
