@@ -44,7 +44,9 @@ def ingest_file(path: str | Path, draft_name: str = "draft.yaml") -> Ingested:
             raise too_large(str(path))
         data = file.read_bytes()
     except OSError as exc:
-        raise IngestError(f"cannot read the file ({exc.strerror}) / berkas tidak dapat dibaca", where=str(path)) from None
+        raise IngestError(
+            f"cannot read the file ({exc.strerror}) / berkas tidak dapat dibaca", where=str(path)
+        ) from None
     return ingest_bytes(data, str(path), draft_name)
 
 

@@ -8,13 +8,18 @@ state it). The renderer writes each leaf on its own line with ``# source: "…" 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Union
+
+import yaml
 
 from jaga.ingest.text import Sentence
 
 NOT_STATED = "# not stated in the source text"
 _QUOTE_MAX = 160
+# What YAML may not hold unescaped (its printable set, YAML 1.1 §5.1), plus line and paragraph separators.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ Tree = dict[str, Node]
 
 def quote(sentence: Sentence) -> str:
     """``"the sentence" (line N)``, shortened to stay one readable line."""
-    text = " ".join(sentence.text.split()).replace('"', "'")
+    text = _UNPRINTABLE.sub("", " ".join(sentence.text.split())).replace('"', "'")
     if len(text) > _QUOTE_MAX:
         text = text[: _QUOTE_MAX - 1].rstrip() + "…"
     return f'"{text}" (line {sentence.line})'
@@ -53,8 +58,14 @@ def plain(node: Node) -> object:
 
 
 def _scalar(value: object) -> str:
-    # JSON scalars and flow collections are valid YAML and need no escaping rules of their own.
-    return json.dumps(value, ensure_ascii=False)
+    # JSON scalars and flow collections are valid YAML; characters YAML refuses raw are \u-escaped.
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _key(key: str) -> str:
+    """A mapping key, quoted when plain YAML would read it as something else ("on" is true in YAML 1.1)."""
+    loaded = yaml.safe_load(f"{key}: 0") if re.fullmatch(r"[A-Za-z_][\w.]*", key) else None
+    return key if isinstance(loaded, dict) and key in loaded else _scalar(key)
 
 
 def render(tree: Tree, header: list[str]) -> str:
@@ -69,14 +80,14 @@ def _render_map(tree: Tree, indent: int, lines: list[str], first_prefix: str | N
     for n, (key, child) in enumerate(tree.items()):
         prefix = first_prefix if (first_prefix is not None and n == 0) else pad
         if isinstance(child, Val):
-            lines.append(f"{prefix}{key}: {_scalar(child.value)}  {child.comment()}")
+            lines.append(f"{prefix}{_key(key)}: {_scalar(child.value)}  {child.comment()}")
         elif isinstance(child, dict):
-            lines.append(f"{prefix}{key}:")
+            lines.append(f"{prefix}{_key(key)}:")
             _render_map(child, indent + 2, lines)
         elif not child:
-            lines.append(f"{prefix}{key}: []")
+            lines.append(f"{prefix}{_key(key)}: []")
         else:
-            lines.append(f"{prefix}{key}:")
+            lines.append(f"{prefix}{_key(key)}:")
             _render_list(child, indent + 2, lines)
 
 

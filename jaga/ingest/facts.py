@@ -80,7 +80,9 @@ _NOT_FOR_CHILDREN = re.compile(
     r"do not knowingly collect|tidak ditujukan (?:untuk|bagi) anak",
     re.IGNORECASE,
 )
-_MIN_AGE = re.compile(r"(?:under|below|younger than|di bawah|belum berusia)(?: the age of| umur| usia)? (\d{1,2})", re.IGNORECASE)
+_MIN_AGE = re.compile(
+    r"(?:under|below|younger than|di bawah|belum berusia)(?: the age of| umur| usia)? (\d{1,2})", re.IGNORECASE
+)
 _GDPR = re.compile(r"\bGDPR\b|General Data Protection Regulation|2016/679", re.IGNORECASE)
 _UU_PDP = re.compile(r"\bUU PDP\b|Pelindungan Data Pribadi|Law No\.? 27 of 2022|Indonesia", re.IGNORECASE)
 _PREVAIL = re.compile(r"prevail|shall govern|yang berlaku|berlaku (?:adalah|yang)|akan berlaku", re.IGNORECASE)

@@ -5,6 +5,8 @@ taxonomy key (categories, subjects, uses), a legal basis, a right, a recipient k
 Order matters where the first match wins (uses, bases): more specific entries come first.
 """
 
+# ruff: noqa: E501  (one pattern per line reads best as a table; splitting them hides the alternatives)
+
 from __future__ import annotations
 
 import re
@@ -28,7 +30,10 @@ def first(lexicon: Lexicon, text: str) -> str | None:
 
 CATEGORIES = _lex(
     [
-        ("user.name", r"\b(?:full |first |last |your )?names?\b(?! of (?:the|our))|\bnama\b(?! (?:pengguna|perusahaan))"),
+        (
+            "user.name",
+            r"\b(?:full |first |last |your )?names?\b(?! of (?:the|our))|\bnama\b(?! (?:pengguna|perusahaan))",
+        ),
         ("user.workplace", r"enterprise name|company name|employer|workplace|nama perusahaan|tempat (?:kerja|bekerja)"),
         ("user.job_title", r"job (?:title|position)|\boccupation|\bjabatan|\bprofesi"),
         ("user.contact.email", r"e-?mail(?: address)?|\bsurel\b|surat elektronik"),
@@ -85,12 +90,21 @@ CATEGORIES = _lex(
             r"browsing|pages? (?:you )?visit|how you (?:interact|use)|usage (?:data|information)|"
             r"riwayat (?:penelusuran|penjelajahan)|halaman yang (?:anda )?kunjungi",
         ),
-        ("user.behavior.purchase_history", r"purchase|order history|transaction (?:history|data|information|record)|riwayat (?:pembelian|transaksi)"),
+        (
+            "user.behavior.purchase_history",
+            r"purchase|order history|transaction (?:history|data|information|record)|riwayat (?:pembelian|transaksi)",
+        ),
         ("user.behavior.search_history", r"search (?:history|quer)|riwayat pencarian"),
-        ("user.account", r"account (?:information|details|data)|registration (?:information|data)|data akun|informasi akun"),
+        (
+            "user.account",
+            r"account (?:information|details|data)|registration (?:information|data)|data akun|informasi akun",
+        ),
         ("user.account.username", r"user ?name|nama pengguna"),
         ("user.authorization.password", r"password|kata sandi"),
-        ("user.communication", r"messages? you send|content of (?:the )?messages|correspondence|\bpesan\b|korespondensi"),
+        (
+            "user.communication",
+            r"messages? you send|content of (?:the )?messages|correspondence|\bpesan\b|korespondensi",
+        ),
         ("user.content", r"(?:data|content|files?) you (?:upload|post|share)|konten yang anda|unggahan"),
         ("user.content.self_image", r"\bphoto|\bfoto\b|\bCCTV\b|video (?:recording|surveillance)|rekaman video"),
         ("user.employment", r"employment (?:history|information|data)|riwayat pekerjaan|data kepegawaian"),
@@ -120,13 +134,22 @@ USES = _lex(
         ("employment.payroll", r"payroll|penggajian"),
         ("marketing.advertising", r"advertis|\biklan|periklanan"),
         ("marketing.communications", r"marketing|promotion|newsletter|pemasaran|promosi|penawaran"),
-        ("essential.legal_obligation", r"comply with|legal (?:obligation|requirement)|required by law|kewajiban hukum|peraturan perundang"),
+        (
+            "essential.legal_obligation",
+            r"comply with|legal (?:obligation|requirement)|required by law|kewajiban hukum|peraturan perundang",
+        ),
         ("essential.service.security", r"security|fraud|keamanan|penipuan|kecurangan"),
         ("essential.service.payment_processing", r"payment|billing|invoice|pembayaran|tagihan"),
         ("personalize", r"personali[sz]|customi[sz]ed|tailor|personalisasi|menyesuaikan"),
         ("analytics.reporting", r"analy[sz]|statistic|research|market share|analisis|statistik|riset"),
-        ("essential.service.upgrades", r"improv|develop(?:ing)? (?:new |our )?(?:products|services)|meningkatkan|mengembangkan"),
-        ("essential.service.authentication", r"creat(?:e|ing) (?:an |your )?account|log ?in|verify your identity|membuat akun|verifikasi identitas"),
+        (
+            "essential.service.upgrades",
+            r"improv|develop(?:ing)? (?:new |our )?(?:products|services)|meningkatkan|mengembangkan",
+        ),
+        (
+            "essential.service.authentication",
+            r"creat(?:e|ing) (?:an |your )?account|log ?in|verify your identity|membuat akun|verifikasi identitas",
+        ),
     ]
 )
 DEFAULT_USE = "essential.service"
@@ -134,9 +157,18 @@ DEFAULT_USE = "essential.service"
 BASES = _lex(
     [
         ("explicit_consent", r"explicit consent|persetujuan (?:yang )?(?:sah secara )?(?:tegas|eksplisit)"),
-        ("consent", r"(?:with|based on|upon) (?:your )?(?:prior )?consent|your consent|persetujuan anda|atas persetujuan"),
-        ("contract", r"(?:fulfil+|perform(?:ance)?|execution) (?:of )?(?:the |a |our )?contract|our contract|pemenuhan (?:kewajiban )?perjanjian|perjanjian dengan anda"),
-        ("legal_obligation", r"legal obligation|required by law|comply with (?:applicable |the )?(?:laws?|legal)|kewajiban hukum"),
+        (
+            "consent",
+            r"(?:with|based on|upon) (?:your )?(?:prior )?consent|your consent|persetujuan anda|atas persetujuan",
+        ),
+        (
+            "contract",
+            r"(?:fulfil+|perform(?:ance)?|execution) (?:of )?(?:the |a |our )?contract|our contract|pemenuhan (?:kewajiban )?perjanjian|perjanjian dengan anda",
+        ),
+        (
+            "legal_obligation",
+            r"legal obligation|required by law|comply with (?:applicable |the )?(?:laws?|legal)|kewajiban hukum",
+        ),
         ("legitimate_interest", r"legitimate interest|kepentingan (?:yang )?sah"),
         ("vital_interest", r"vital interest|kepentingan vital"),
         ("public_task", r"public (?:interest|task)|kepentingan umum|pelayanan publik"),
@@ -145,8 +177,14 @@ BASES = _lex(
 
 RIGHTS = _lex(
     [
-        ("information", r"right (?:to (?:be )?|of )inform|right to information|hak (?:untuk )?(?:mendapatkan |memperoleh )?informasi"),
-        ("access", r"right (?:of |to )access|access (?:to )?(?:your|the) (?:personal )?(?:data|information)|\bhak akses|mengakses|salinan data"),
+        (
+            "information",
+            r"right (?:to (?:be )?|of )inform|right to information|hak (?:untuk )?(?:mendapatkan |memperoleh )?informasi",
+        ),
+        (
+            "access",
+            r"right (?:of |to )access|access (?:to )?(?:your|the) (?:personal )?(?:data|information)|\bhak akses|mengakses|salinan data",
+        ),
         ("rectification", r"rectif|\bcorrection\b|right to correct|memperbaiki|memperbarui|melengkapi|pembetulan"),
         ("erasure", r"erasure|\bdelet(?:e|ion)\b|right to be forgotten|menghapus|penghapusan|pemusnahan"),
         ("restriction", r"restrict|limitation of processing|menunda|membatasi|pembatasan"),
@@ -165,13 +203,19 @@ RECIPIENT_KINDS = _lex(
         ("payment", r"payment (?:provider|processor|gateway|service)|penyedia (?:jasa )?pembayaran|\bbanks?\b"),
         ("logistics", r"logistic|shipping|courier|\bkurir|ekspedisi|jasa pengiriman"),
         ("tax_authority", r"tax (?:office|authorit)|direktorat jenderal pajak|kantor pajak"),
-        ("authority", r"law enforcement|government|authorit|\bcourts?\b|police|regulator|penegak hukum|pemerintah|instansi|kepolisian|pengadilan"),
+        (
+            "authority",
+            r"law enforcement|government|authorit|\bcourts?\b|police|regulator|penegak hukum|pemerintah|instansi|kepolisian|pengadilan",
+        ),
         ("affiliate", r"affiliat|subsidiar|group compan|afiliasi|anak perusahaan"),
         ("acquirer", r"merger|acquisition|restructur|bankruptcy|liquidation|penggabungan|pengambilalihan|akuisisi"),
         ("advertising", r"advertis|ad networks?|periklanan"),
         ("analytics", r"analytics (?:provider|service)|google analytics|analitik"),
         ("professional_advisor", r"auditor|lawyer|legal advis|accountant|konsultan hukum|penasihat"),
-        ("service_provider", r"service providers?|vendors?|contractors?|penyedia (?:jasa|layanan)|pihak ketiga yang kami tunjuk"),
+        (
+            "service_provider",
+            r"service providers?|vendors?|contractors?|penyedia (?:jasa|layanan)|pihak ketiga yang kami tunjuk",
+        ),
         ("partner", r"\bpartners?\b|\bmitra\b"),
     ]
 )
@@ -200,7 +244,10 @@ KIND_NAMES = {
 }
 NAMED_RECIPIENTS = _lex(
     [
-        ("cloud_hosting", r"Amazon Web Services|\bAWS\b|Google Cloud|Microsoft Azure|Alibaba Cloud|Huawei Cloud|Biznet Gio"),
+        (
+            "cloud_hosting",
+            r"Amazon Web Services|\bAWS\b|Google Cloud|Microsoft Azure|Alibaba Cloud|Huawei Cloud|Biznet Gio",
+        ),
         ("payment", r"\bMidtrans\b|\bXendit\b|\bDOKU\b|\bStripe\b|\bPayPal\b|\bGoPay\b|\bOVO\b|\bShopeePay\b"),
         ("analytics", r"Google Analytics|\bMixpanel\b|\bAmplitude\b|\bHotjar\b"),
         ("logistics", r"\bJNE\b|\bJ&T\b|\bSiCepat\b|Pos Indonesia|\bGoSend\b"),

@@ -53,19 +53,33 @@ _SHARE = re.compile(
     r"memberikan data|kepada pihak",
     re.IGNORECASE,
 )
-_RETAIN = re.compile(r"\bretain|retention|\bkeep\b|\bkept\b|\bstore[ds]?\b|menyimpan|disimpan|penyimpanan|retensi", re.I)
+_RETAIN = re.compile(
+    r"\bretain|retention|\bkeep\b|\bkept\b|\bstore[ds]?\b|menyimpan|disimpan|penyimpanan|retensi", re.I
+)
 _TRIGGERS = [
-    ("account_closure", re.compile(r"(?:close|delete|deregister|deactivat)\w* (?:your |the )?account|akun (?:anda )?(?:ditutup|dihapus)", re.I)),
-    ("contract_end", re.compile(r"(?:end|termination|expiry) of (?:the |our |your )?(?:contract|agreement|relationship)|berakhirnya (?:perjanjian|kontrak|hubungan)", re.I)),
-    ("last_interaction", re.compile(r"last (?:activity|interaction|login|contact|visit|use)|terakhir", re.I)),
-    ("consent_withdrawn", re.compile(r"withdraw|menarik persetujuan", re.I)),
-    ("collection", re.compile(r"(?:from|after) (?:the (?:date of )?)?collection|sejak (?:tanggal )?(?:pengumpulan|diperoleh)", re.I)),
-]  # fmt: skip
+    (key, re.compile(pattern, re.I))
+    for key, pattern in (
+        (
+            "account_closure",
+            r"(?:close|delete|deregister|deactivat)\w* (?:your |the )?account|akun (?:anda )?(?:ditutup|dihapus)",
+        ),
+        (
+            "contract_end",
+            r"(?:end|termination|expiry) of (?:the |our |your )?(?:contract|agreement|relationship)|"
+            r"berakhirnya (?:perjanjian|kontrak|hubungan)",
+        ),
+        ("last_interaction", r"last (?:activity|interaction|login|contact|visit|use)|terakhir"),
+        ("consent_withdrawn", r"withdraw|menarik persetujuan"),
+        ("collection", r"(?:from|after) (?:the (?:date of )?)?collection|sejak (?:tanggal )?(?:pengumpulan|diperoleh)"),
+    )
+]
 _OPT_OUT = re.compile(r"unsubscribe|opt[ -]out|berhenti berlangganan", re.I)
 _AUTOMATED = re.compile(r"automated decision|profiling|keputusan otomatis|pemrofilan|pembuatan profil", re.I)
 _SESSION = re.compile(r"session cookie|cookie sesi", re.I)
 _PERSISTENT = re.compile(r"persistent cookie|cookie (?:persisten|tetap)", re.I)
-_COOKIE_CONSENT = re.compile(r"(?:consent|agree|accept)\w* (?:to )?(?:the use of |our )?cookies|persetujuan .{0,30}cookie", re.I)
+_COOKIE_CONSENT = re.compile(
+    r"(?:consent|agree|accept)\w* (?:to )?(?:the use of |our )?cookies|persetujuan .{0,30}cookie", re.I
+)
 
 
 @dataclass
@@ -151,7 +165,9 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
         tree: Tree = {
             "key": Val(_slug(text, taken), s),
             "use": Val(use, s, "" if use != DEFAULT_USE else "no more specific use named"),
-            "description": {"en": Val(text, s)} if s.lang == "en" else {"en": Val(text, s, "Bahasa Indonesia text; translate"), "id": Val(text, s)},
+            "description": {"en": Val(text, s)}
+            if s.lang == "en"
+            else {"en": Val(text, s, "Bahasa Indonesia text; translate"), "id": Val(text, s)},
         }
         basis_from = next((b for b in (s, lead) if b is not None and first(BASES, b.text)), None)
         if basis_from is not None:
@@ -160,9 +176,13 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
             tree["basis"] = Val("consent", None, "the text names no basis for this purpose")
             tree["basis_stated"] = Val(False, None)
         named = [k for k in matches(CATEGORIES, text) if k in cats.keys]
-        tree["categories"] = [Val(k, s) for k in named] or [Val(k, None, "every category the text lists") for k in all_cats]
+        tree["categories"] = [Val(k, s) for k in named] or [
+            Val(k, None, "every category the text lists") for k in all_cats
+        ]
         named_subjects = [k for k in matches(SUBJECTS, text) if k in subs.keys]
-        tree["subjects"] = [Val(k, s) for k in named_subjects] or [Val(k, None, "every subject the text names") for k in all_subjects]
+        tree["subjects"] = [Val(k, s) for k in named_subjects] or [
+            Val(k, None, "every subject the text names") for k in all_subjects
+        ]
         if use.startswith("marketing.communications"):
             tree["direct_marketing"] = Val(True, s)
             if opt_out:
@@ -198,11 +218,19 @@ def recipients(items: list[Sentence], home: str = "ID") -> list[Tree]:
                 country = _country_near(s.text, m)
                 _add_recipient(out, _key(m.group(0)), m.group(0), kind, s, country, safeguard)
         for kind, pattern in RECIPIENT_KINDS:
-            m = pattern.search(s.text)
-            if m and kind not in named_kinds:
-                _add_recipient(out, kind, KIND_NAMES[kind], kind, s, _country_near(s.text, m), safeguard)
+            found = pattern.search(s.text)
+            if found and kind not in named_kinds:
+                _add_recipient(out, kind, KIND_NAMES[kind], kind, s, _country_near(s.text, found), safeguard)
         if ABROAD.search(s.text) and not first(COUNTRIES, s.text):
-            _add_recipient(out, "recipients_abroad", "Recipients outside Indonesia (country not stated)", "transfer", s, "XX", safeguard)
+            _add_recipient(
+                out,
+                "recipients_abroad",
+                "Recipients outside Indonesia (country not stated)",
+                "transfer",
+                s,
+                "XX",
+                safeguard,
+            )
     return list(out.values())
 
 
@@ -224,7 +252,11 @@ def _add_recipient(
         "key": Val(key, s),
         "name": Val(name, s),
         "kind": Val("transfer_abroad" if kind == "transfer" else kind, s),
-        "role": Val(KIND_ROLES.get(kind, "processor"), s if kind in KIND_ROLES else None, "" if kind in KIND_ROLES else "role assumed from the kind of recipient"),
+        "role": Val(
+            KIND_ROLES.get(kind, "processor"),
+            s if kind in KIND_ROLES else None,
+            "" if kind in KIND_ROLES else "role assumed from the kind of recipient",
+        ),
     }
     if country == "XX":
         tree["country"] = Val("XX", s, "the text says abroad but names no country (XX = unknown)")
@@ -289,7 +321,9 @@ def cookies(items: list[Sentence]) -> list[Tree]:
                 "name": Val(f"{kind} cookies (names not stated)", s),
                 "kind": Val(kind, s),
                 "purpose": Val("cookies", s),
-                "consent_required": Val(True, consent) if consent else Val(False, None, "no cookie consent is described"),
+                "consent_required": Val(True, consent)
+                if consent
+                else Val(False, None, "no cookie consent is described"),
             }
         )
     return out

@@ -12,12 +12,79 @@ from collections import Counter
 from dataclasses import dataclass
 
 _EN = frozenset(
-    "the and of to we you your our is are for with will be this that by or in on as may from any which "
-    "such not have has when who information personal use it an".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "we",
+        "you",
+        "your",
+        "our",
+        "is",
+        "are",
+        "for",
+        "with",
+        "will",
+        "be",
+        "this",
+        "that",
+        "by",
+        "or",
+        "in",
+        "on",
+        "as",
+        "may",
+        "from",
+        "any",
+        "which",
+        "such",
+        "not",
+        "have",
+        "has",
+        "when",
+        "who",
+        "information",
+        "personal",
+        "use",
+        "it",
+        "an",
+    ]
 )
 _ID = frozenset(
-    "dan yang kami anda untuk dengan atau dari ini itu tidak akan dalam pada kepada sebagai oleh dapat "
-    "adalah telah bahwa serta kebijakan pribadi informasi jika apabila setiap tersebut kita para".split()
+    [
+        "dan",
+        "yang",
+        "kami",
+        "anda",
+        "untuk",
+        "dengan",
+        "atau",
+        "dari",
+        "ini",
+        "itu",
+        "tidak",
+        "akan",
+        "dalam",
+        "pada",
+        "kepada",
+        "sebagai",
+        "oleh",
+        "dapat",
+        "adalah",
+        "telah",
+        "bahwa",
+        "serta",
+        "kebijakan",
+        "pribadi",
+        "informasi",
+        "jika",
+        "apabila",
+        "setiap",
+        "tersebut",
+        "kita",
+        "para",
+    ]
 )
 _WORD = re.compile(r"[a-zà-ÿ]+", re.IGNORECASE)
 _ABBREV = re.compile(r"\b(?:PT|Tbk|e\.g|i\.e|etc|No|Jl|art|Art|Mr|Mrs|Dr|Inc|Ltd|Co|vs|cf|dll|dsb|yth|St|U\.S)\.$")
@@ -52,7 +119,7 @@ def language(text: str) -> str:
 def is_heading(line: str) -> bool:
     """A short line without closing punctuation that is numbered, upper-case or Title Case."""
     text = line.strip().lstrip("#").strip()
-    if not text or len(text) > 90 or text.endswith((".", ",", ";", ":")) and not text.isupper():
+    if not text or len(text) > 90 or (text.endswith((".", ",", ";", ":")) and not text.isupper()):
         return False
     if text.startswith(("•", "●", "-", "*", "–")):
         return False
