@@ -161,13 +161,16 @@ def _regimes(items: list[Sentence]) -> list[Node]:
 def _languages(items: list[Sentence]) -> Tree:
     found = languages(items)
     evidence = {lang: next(s for s in items if s.lang == lang) for lang in found}
-    tree: Tree = {"languages": [Val(lang, evidence[lang], "language of this sentence") for lang in found]}
+    published: list[Node] = [Val(lang, evidence[lang], "language of this sentence") for lang in found]
+    tree: Tree = {"languages": published}
     stated = next(
         (s for s in items if _PREVAIL.search(s.text) and re.search(r"english|inggris|indonesia", s.text, re.I)), None
     )
     if stated:
         lang = "id" if re.search(r"(?:bahasa|version|versi) indonesia|indonesian", stated.text, re.I) else "en"
         tree["prevailing_language"] = Val(lang, stated)
+        if lang not in found:  # the text names a version this file does not hold: it is published elsewhere
+            published.append(Val(lang, stated, "version named by the text"))
     elif len(found) == 1:
         tree["prevailing_language"] = Val(found[0], evidence[found[0]], "the only language of the text")
     else:

@@ -110,3 +110,12 @@ def test_bilingual_extracts_once() -> None:
     assert len(policy.categories) == len(set(policy.categories))
     assert {"user.name", "user.contact.email", "user.contact.phone_number"} <= set(policy.categories)
     assert "JG014" not in {f.rule for f in result.findings}
+
+
+def test_prevailing_language_named_but_other_half_missing() -> None:
+    """The bench's 5 MB mix found this: a named prevailing version not seen in the text made the draft unloadable."""
+    text = (
+        FIXTURES / "numbered-en.md"
+    ).read_text() + "\nIn case of any discrepancy, the Indonesian version shall prevail.\n"
+    policy = ingest_bytes(text.encode(), "p.md").source.policy
+    assert policy.controller.prevailing_language == "id" and "id" in policy.controller.languages
