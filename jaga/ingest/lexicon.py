@@ -275,7 +275,8 @@ COUNTRIES = _lex(
 )
 ABROAD = re.compile(
     r"outside (?:of )?(?:Indonesia|your country|the country)|other countries|abroad|cross-border|"
-    r"international(?:ly)? transfer|luar (?:negeri|wilayah)|negara lain|lintas batas",
+    r"international(?:ly)? transfer|luar (?:negeri|wilayah)|negara lain|lintas batas|"
+    r"third[- ](?:party )?countr|international organi[sz]ation|negara ketiga",
     re.IGNORECASE,
 )
 SAFEGUARDS = _lex(

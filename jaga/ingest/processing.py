@@ -75,6 +75,15 @@ _TRIGGERS = [
 ]
 _OPT_OUT = re.compile(r"unsubscribe|opt[ -]out|berhenti berlangganan", re.I)
 _AUTOMATED = re.compile(r"automated decision|profiling|keputusan otomatis|pemrofilan|pembuatan profil", re.I)
+_DECISION = re.compile(
+    r"automated decision|decision based solely|keputusan (?:yang )?(?:hanya )?(?:berdasarkan|didasarkan)", re.I
+)
+_HUMAN_REVIEW = re.compile(
+    r"human (?:review|intervention|involvement)|campur tangan manusia|ditinjau oleh manusia", re.I
+)
+_EFFECT = re.compile(
+    r"legal effect|significantly affect|similarly significant|akibat hukum|berdampak (?:signifikan|hukum)", re.I
+)
 _SESSION = re.compile(r"session cookie|cookie sesi", re.I)
 _PERSISTENT = re.compile(r"persistent cookie|cookie (?:persisten|tetap)", re.I)
 _COOKIE_CONSENT = re.compile(
@@ -158,6 +167,10 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
     taken: set[str] = set()
     out: list[Tree] = []
     stated = purpose_sentences(items)
+    # "We rely on legitimate interests when we contact you, do marketing, improve products...": a basis
+    # stated once for several uses applies to the purposes with those uses.
+    purpose_lines = {x.index for x, _ in stated}
+    basis_lists = [x for x in items if x.index not in purpose_lines and first(BASES, x.text) and first(USES, x.text)]
     stated = [(s, lead) for s, lead in stated if s.lang == lang] or stated
     for s, lead in stated[:40]:
         text = " ".join(s.text.split())
@@ -170,6 +183,8 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
             else {"en": Val(text, s, "Bahasa Indonesia text; translate"), "id": Val(text, s)},
         }
         basis_from = next((b for b in (s, lead) if b is not None and first(BASES, b.text)), None)
+        uses = set(matches(USES, text))
+        basis_from = basis_from or next((b for b in basis_lists if uses & set(matches(USES, b.text))), None)
         if basis_from is not None:
             tree["basis"] = Val(first(BASES, basis_from.text), basis_from)
         else:
@@ -188,7 +203,7 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
             if opt_out:
                 tree["opt_out"] = Val(" ".join(opt_out.text.split())[:300], opt_out)
         if _AUTOMATED.search(text):
-            tree["automated_decision"] = Val("profiling", s)
+            tree.update(_automated(text, s))
         out.append(tree)
     if not out:
         out.append(
@@ -203,6 +218,23 @@ def purposes(items: list[Sentence], cats: Found, subs: Found, lang: str) -> list
             }
         )
     return out
+
+
+def _automated(text: str, s: Sentence) -> Tree:
+    """Profiling, or a decision by machine; with legal or similarly significant effect where the text says so."""
+    if not _DECISION.search(text):
+        return {"automated_decision": Val("profiling", s)}
+    reviewed = _HUMAN_REVIEW.search(text)
+    tree: Tree = {
+        "automated_decision": Val(
+            "decision_with_human_review" if reviewed else "decision_without_human_review",
+            s,
+            "" if reviewed else "the text promises no human review",
+        )
+    }
+    if _EFFECT.search(text):
+        tree["legal_effect"] = Val(True, s)
+    return tree
 
 
 def recipients(items: list[Sentence], home: str = "ID") -> list[Tree]:

@@ -119,3 +119,23 @@ def test_prevailing_language_named_but_other_half_missing() -> None:
     ).read_text() + "\nIn case of any discrepancy, the Indonesian version shall prevail.\n"
     policy = ingest_bytes(text.encode(), "p.md").source.policy
     assert policy.controller.prevailing_language == "id" and "id" in policy.controller.languages
+
+
+def test_basis_stated_once_for_several_uses_and_automated_decisions() -> None:
+    text = (
+        "Privacy Policy\n\nWe collect your name and email address.\n\n"
+        "We use your personal data for the following purposes:\n"
+        "- Sending you our marketing newsletter.\n"
+        "- Improving our products through research.\n"
+        "- Scoring loan applications by automated decision making, which may significantly affect you.\n\n"
+        "We rely on our legitimate interests when we conduct marketing and improve our products.\n\n"
+        "We may transfer data to third party countries. You have the right to access your data.\n"
+    )
+    policy = ingest_bytes(text.encode(), "p.txt").source.policy
+    marketing, improving, scoring = policy.purposes
+    assert marketing.basis.value == "legitimate_interest" and marketing.basis_stated
+    assert improving.basis.value == "legitimate_interest" and improving.basis_stated
+    assert not scoring.basis_stated
+    assert scoring.automated_decision.value == "decision_without_human_review" and scoring.legal_effect
+    abroad = policy.recipient("recipients_abroad")
+    assert abroad is not None and abroad.country == "XX" and abroad.safeguard.value == "unspecified"
