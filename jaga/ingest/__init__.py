@@ -85,7 +85,7 @@ def build_tree(ordered: list[Sentence]) -> Tree:
     tree: Tree = {"jaga": Val(1, None, "format version of the policy file")}
     tree.update(facts.version(items))
     tree["controller"] = facts.controller(items)
-    cats, subs = processing.categories(items), processing.subjects(items)
+    cats, subs = processing.categories(items, ordered), processing.subjects(items)
     cookie_purpose = processing.cookie_purpose(items, subs)
     if cookie_purpose is not None:
         cats.keys.setdefault("user.device.cookie_id", next(s for s in items if "cookie" in s.text.lower()))

@@ -61,7 +61,8 @@ CATEGORIES = _lex(
         ("user.biometrics", r"biometri|fingerprint|sidik jari|facial recognition|face (?:scan|recognition)"),
         ("user.genetic", r"genetic|genetik"),
         ("user.criminal_history", r"criminal|catatan kejahatan|\bSKCK\b"),
-        ("user.financial.bank_account", r"bank account|account number|\brekening\b"),
+        ("user.financial.bank_account", r"bank (?:account|details)|account number|\brekening\b"),
+        ("user.financial.tax", r"tax (?:number|information|data|records)|data pajak|bukti potong"),
         ("user.financial.credit_card", r"credit card|debit card|card number|kartu (?:kredit|debit)"),
         ("user.financial.salary", r"salary|payroll|\bgaji\b|\bupah\b|penggajian"),
         ("user.financial", r"financial (?:information|data)|payment (?:information|details|data)|data keuangan"),
@@ -107,7 +108,11 @@ CATEGORIES = _lex(
         ),
         ("user.content", r"(?:data|content|files?) you (?:upload|post|share)|konten yang anda|unggahan"),
         ("user.content.self_image", r"\bphoto|\bfoto\b|\bCCTV\b|video (?:recording|surveillance)|rekaman video"),
-        ("user.employment", r"employment (?:history|information|data)|riwayat pekerjaan|data kepegawaian"),
+        (
+            "user.employment",
+            r"employment (?:history|information|data)|employee (?:personal )?(?:information|data)|riwayat pekerjaan|data (?:kepegawaian|karyawan)",
+        ),
+        ("user.contact", r"contact (?:data|details|information)|data kontak|informasi kontak"),
         ("user.children", r"children'?s (?:data|information)|data (?:pribadi )?anak"),
     ]
 )
@@ -203,44 +208,57 @@ RECIPIENT_KINDS = _lex(
         ("payment", r"payment (?:provider|processor|gateway|service)|penyedia (?:jasa )?pembayaran|\bbanks?\b"),
         ("logistics", r"logistic|shipping|courier|\bkurir|ekspedisi|jasa pengiriman"),
         ("tax_authority", r"tax (?:office|authorit)|direktorat jenderal pajak|kantor pajak"),
+        ("social_security", r"\bBPJS\b|jamsostek|social security"),
+        ("labour_authority", r"ministry of manpower|\bMoMP\b|kemnaker|disnaker|labou?r (?:office|authorit|ministry)"),
         (
-            "authority",
+            "law_enforcement",
             r"law enforcement|government|authorit|\bcourts?\b|police|regulator|penegak hukum|pemerintah|instansi|kepolisian|pengadilan",
         ),
         ("affiliate", r"affiliat|subsidiar|group compan|afiliasi|anak perusahaan"),
         ("acquirer", r"merger|acquisition|restructur|bankruptcy|liquidation|penggabungan|pengambilalihan|akuisisi"),
-        ("advertising", r"advertis|ad networks?|periklanan"),
+        ("marketing", r"advertis|ad networks?|marketing (?:agenc|partner|service provider)|periklanan"),
+        ("social_media", r"social (?:media|network)|media sosial|facebook|instagram|linkedin"),
         ("analytics", r"analytics (?:provider|service)|google analytics|analitik"),
         ("professional_advisor", r"auditor|lawyer|legal advis|accountant|konsultan hukum|penasihat"),
+        (
+            "it_services",
+            r"\bIT (?:service|provider)|software (?:provider|vendor)|technology (?:provider|partner)|penyedia (?:teknologi|TI)\b",
+        ),
         (
             "service_provider",
             r"service providers?|vendors?|contractors?|penyedia (?:jasa|layanan)|pihak ketiga yang kami tunjuk",
         ),
-        ("partner", r"\bpartners?\b|\bmitra\b"),
+        ("business_partner", r"\bpartners?\b|\bmitra\b"),
     ]
 )
 KIND_ROLES = {
-    "authority": "authority",
+    "law_enforcement": "authority",
     "tax_authority": "authority",
+    "social_security": "authority",
+    "labour_authority": "authority",
     "affiliate": "affiliate",
     "acquirer": "independent_controller",
-    "advertising": "independent_controller",
+    "social_media": "independent_controller",
     "professional_advisor": "independent_controller",
-    "partner": "independent_controller",
+    "business_partner": "independent_controller",
 }
 KIND_NAMES = {
     "cloud_hosting": "Cloud hosting providers",
     "payment": "Payment providers and banks",
     "logistics": "Logistics and delivery providers",
     "tax_authority": "Tax authority",
-    "authority": "Law enforcement and government authorities",
+    "social_security": "Social security agency (BPJS)",
+    "labour_authority": "Labour authority",
+    "law_enforcement": "Law enforcement and government authorities",
     "affiliate": "Affiliated companies",
     "acquirer": "Parties to a merger, acquisition or restructuring",
-    "advertising": "Advertising partners",
+    "marketing": "Marketing and advertising partners",
+    "social_media": "Social media platforms",
     "analytics": "Analytics providers",
     "professional_advisor": "Professional advisers and auditors",
+    "it_services": "IT service providers",
     "service_provider": "Service providers",
-    "partner": "Partners",
+    "business_partner": "Business partners",
 }
 NAMED_RECIPIENTS = _lex(
     [
@@ -251,7 +269,7 @@ NAMED_RECIPIENTS = _lex(
         ("payment", r"\bMidtrans\b|\bXendit\b|\bDOKU\b|\bStripe\b|\bPayPal\b|\bGoPay\b|\bOVO\b|\bShopeePay\b"),
         ("analytics", r"Google Analytics|\bMixpanel\b|\bAmplitude\b|\bHotjar\b"),
         ("logistics", r"\bJNE\b|\bJ&T\b|\bSiCepat\b|Pos Indonesia|\bGoSend\b"),
-        ("authority", r"\bBPJS(?: Kesehatan| Ketenagakerjaan)?\b|Kementerian \w+|OJK|Otoritas Jasa Keuangan"),
+        ("law_enforcement", r"Kementerian \w+|\bOJK\b|Otoritas Jasa Keuangan"),
         ("tax_authority", r"Direktorat Jenderal Pajak|\bDJP\b"),
     ]
 )

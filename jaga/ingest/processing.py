@@ -36,7 +36,10 @@ _COLLECT = re.compile(
     r"mengumpulkan|memperoleh|meliputi|termasuk|antara lain|yang anda berikan",
     re.IGNORECASE,
 )
-_COLLECT_HEADING = re.compile(r"collect|information|data we|data (?:pribadi )?yang|informasi|kumpulkan", re.IGNORECASE)
+_COLLECT_HEADING = re.compile(
+    r"collect|information|data we|type|categor|personal data|data (?:pribadi )?yang|informasi|kumpulkan|jenis data",
+    re.IGNORECASE,
+)
 _PURPOSE_LEAD = re.compile(
     r"purpose|we (?:may )?use (?:your|the|this|personal)|use (?:your|the) information|for the following|"
     r"tujuan|kami (?:dapat )?(?:menggunakan|memproses|mengolah)",
@@ -104,10 +107,11 @@ class Found:
         return [Val(key, s) for key, s in self.keys.items()]
 
 
-def categories(items: list[Sentence]) -> Found:
+def categories(items: list[Sentence], document: list[Sentence]) -> Found:
+    """Categories named where the text says what it collects (``document``: ``items`` in reading order)."""
     found = Found()
     for s in items:
-        lead = _lead(items, s) if s.bullet else None
+        lead = _lead(document, s) if s.bullet else None
         if (
             _COLLECT.search(s.text)
             or (s.bullet and _COLLECT_HEADING.search(s.section))
@@ -126,9 +130,13 @@ def subjects(items: list[Sentence]) -> Found:
     return found
 
 
-def _lead(items: list[Sentence], s: Sentence) -> Sentence | None:
-    """The sentence that introduces the list a bullet belongs to (same section, not a bullet)."""
-    for prev in reversed(items[: s.index]):
+def _lead(document: list[Sentence], s: Sentence) -> Sentence | None:
+    """The sentence that introduces the list a bullet belongs to (same section, not a bullet).
+
+    ``document`` is in reading order, so ``document[s.index]`` is ``s``.
+    """
+    for i in range(s.index - 1, -1, -1):
+        prev = document[i]
         if prev.section != s.section and not prev.bullet:
             return prev if prev.text == s.section else None
         if not prev.bullet:
@@ -303,12 +311,16 @@ def _add_recipient(
 
 def retention(items: list[Sentence], cats: Found) -> list[Tree]:
     out: list[Tree] = []
+    seen: set[tuple[str, str | None, tuple[str, ...]]] = set()
     for s in items:
         if not (_RETAIN.search(s.text) or _RETAIN.search(s.section)):
             continue
         for period in durations(s.text):
             trigger = next((k for k, p in _TRIGGERS if p.search(s.text)), None)
             named = [k for k in matches(CATEGORIES, s.text) if k in cats.keys]
+            if (str(period), trigger, tuple(named)) in seen:  # the same promise repeated (e.g. both languages)
+                continue
+            seen.add((str(period), trigger, tuple(named)))
             out.append(
                 {
                     "key": Val(f"retention_{len(out) + 1}", s),
