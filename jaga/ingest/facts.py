@@ -213,11 +213,14 @@ def _date(text: str) -> str | None:
 
 def rights(items: list[Sentence]) -> Tree:
     offered: dict[str, Sentence] = {}
+    channels: dict[str, Sentence] = {}
     response: Val | None = None
     for s in items:
         context = _RIGHTS_CONTEXT.search(s.text) or _RIGHTS_SECTION.search(s.section)
         if not context:
             continue
+        for email in _EMAIL.findall(s.text):
+            channels.setdefault(f"E-mail: {email}", s)
         for key in matches(RIGHTS, s.text):
             offered.setdefault(key, s)
         if response is None and _RESPOND.search(s.text):
@@ -229,6 +232,8 @@ def rights(items: list[Sentence]) -> Tree:
     }
     if response:
         tree["response_time"] = {"default": response}
+    if channels:
+        tree["channels"] = [Val(channel, s) for channel, s in channels.items()]
     return tree
 
 

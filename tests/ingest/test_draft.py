@@ -108,6 +108,7 @@ def test_bilingual_extracts_once() -> None:
     assert policy.controller.prevailing_language == "id"
     assert len(policy.purposes) == 2, [p.key for p in policy.purposes]
     assert len(policy.categories) == len(set(policy.categories))
+    assert policy.rights.channels == ["E-mail: privacy@tokorapi.example"]
     assert {"user.name", "user.contact.email", "user.contact.phone_number"} <= set(policy.categories)
     assert "JG014" not in {f.rule for f in result.findings}
 
