@@ -17,11 +17,18 @@ def ingest(
     out: Path = typer.Option(Path("draft.yaml"), "--out", "-o", help="Where to write the draft policy YAML"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text for people; json or sarif for CI"),
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the messages: en or id"),
+    force: bool = typer.Option(False, "--force", help="Replace --out if it already exists"),
 ) -> None:
     """Write a draft policy (every value quotes its sentence) and print the gaps against UU PDP / GDPR.
 
     Exit code 0: no error-level gap; 1: at least one; 2: the document cannot be used.
     """
+    if out.exists() and not force:  # a draft may already hold a person's finishing work
+        raise JagaError(
+            "the output file already exists / berkas keluaran sudah ada",
+            where=str(out),
+            hint="choose another --out, or add --force to replace it",
+        )
     result = ingest_file(document, out.name)
     try:
         out.write_text(result.draft, encoding="utf-8")

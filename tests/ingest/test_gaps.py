@@ -61,11 +61,23 @@ def test_cli_formats(tmp_path: Path) -> None:
     data = json.loads(as_json.output)
     rules = {f["rule"] for f in data["findings"]}
     assert {"JGI01", "JGI04", "JGI05"} <= rules and any(r.startswith("JG0") for r in rules)
-    sarif = json.loads(runner.invoke(app, ["ingest", source, "--out", out, "--format", "sarif"]).output)
+    sarif = json.loads(runner.invoke(app, ["ingest", source, "--out", out, "--format", "sarif", "--force"]).output)
     results = sarif["runs"][0]["results"]
     assert any(r["ruleId"] == "JGI01" and r["locations"] for r in results)
-    english = runner.invoke(app, ["ingest", source, "--out", out], env={"COLUMNS": "400"})
-    indonesian = runner.invoke(app, ["ingest", source, "--out", out, "--lang", "id"], env={"COLUMNS": "400"})
+    english = runner.invoke(app, ["ingest", source, "--out", out, "--force"], env={"COLUMNS": "400"})
+    indonesian = runner.invoke(app, ["ingest", source, "--out", out, "--lang", "id", "--force"], env={"COLUMNS": "400"})
     assert "consent is bundled" in english.output and "draft written to" in english.output
     assert "persetujuan digabung" in indonesian.output and "draf ditulis ke" in indonesian.output
     assert Path(out).read_text(encoding="utf-8").startswith("# Draft jaga policy")
+
+
+def test_cli_does_not_overwrite_a_finished_draft(tmp_path: Path) -> None:
+    out = tmp_path / "draft.yaml"
+    out.write_text("# hand-finished policy\n", encoding="utf-8")
+    runner = CliRunner()
+    source = str(FIXTURES / "bilingual.txt")
+    refused = runner.invoke(app, ["ingest", source, "--out", str(out)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert out.read_text(encoding="utf-8") == "# hand-finished policy\n"
+    assert runner.invoke(app, ["ingest", source, "--out", str(out), "--force"]).exit_code in (0, 1)
+    assert out.read_text(encoding="utf-8").startswith("# Draft jaga policy")
