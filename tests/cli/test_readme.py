@@ -10,7 +10,8 @@ Only the placeholders the README names above its tour are filled in, with real f
 ``OLD.yaml`` become ``examples/bpo7-benemica/policy.yaml``; ``NEW.yaml`` a copy of it whose newsletter
 purpose uses one more category (so the diff asks for fresh consent); ``company.db`` is the sample
 company (``examples/sample``) generated in the directory; ``people.csv`` holds two addresses; and
-``examples/`` is the checkout's (the tour runs "from the checkout"). A command exits 0, or 0 or 1 where
+``examples/`` is the checkout's (the tour runs "from the checkout"); the published policy ``jaga ingest``
+reads is one of the ingest tests' own (:data:`PUBLISHED`). A command exits 0, or 0 or 1 where
 its comment says "exit 1 if". ``jaga up`` and ``jaga serve`` run up to the point of serving: the port
 probe and ``uvicorn.run`` are replaced by recorders (the busy port is tested for real in test_up.py).
 """
@@ -31,6 +32,8 @@ from jaga.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "examples" / "bpo7-benemica" / "policy.yaml"
+PUBLISHED = {"../shared/policies/bpo7-benemica.txt": str(ROOT / "tests" / "ingest" / "fixtures" / "bilingual.txt")}
+"""A published policy for ``jaga ingest`` ("any policy file works"): shared/ is beside the checkout, not in it."""
 
 
 @dataclass
@@ -121,7 +124,7 @@ def test_every_readme_command_runs_as_written(tour_dir: Path, monkeypatch: pytes
     # `jaga serve --workers` hands these to its workers
     for name in (SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY):
         monkeypatch.setenv(name, "")
-    places = {"POLICY": str(POLICY), "OLD.yaml": str(POLICY), "NEW.yaml": str(tour_dir / "NEW.yaml")}
+    places = {"POLICY": str(POLICY), "OLD.yaml": str(POLICY), "NEW.yaml": str(tour_dir / "NEW.yaml"), **PUBLISHED}
     lines = readme_lines((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len([line for line in lines if line.args]) >= 25  # the tour and the reference block were read
     runner, env, servers = CliRunner(), {"COLUMNS": "200"}, 0
