@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from jaga.datamap import fides
+from jaga.datamap.links import link_problems
 from jaga.datamap.model import Collection, DataMap, Dataset, Direction, Field, Reference, Strategy
 from jaga.errors import JagaError
 from jaga.policy import Taxonomy, Trigger, default_taxonomy
@@ -100,11 +102,61 @@ class _Reader:
                 )
         return ext
 
+    def keys(self, data: dict[str, Any], path: PathKey, allowed: frozenset[str], what: str) -> None:
+        """Every key of ``data`` must be one jaga implements or one that only describes; anything else
+        is named with its line rather than ignored (:mod:`jaga.datamap.fides`)."""
+        for key in data:
+            if key in allowed:
+                continue
+            reason = fides.NOT_SUPPORTED.get(str(key))
+            self.problem(
+                (*path, key),
+                f"{what} key {key!r} is not supported by jaga" if reason else f"unknown {what} key {key!r}",
+                reason or suggest(str(key), allowed) + f"allowed here: {', '.join(sorted(allowed))}",
+                key=True,
+            )
+
+    def meta(self, data: dict[str, Any], path: PathKey, allowed: frozenset[str], what: str) -> dict[str, Any]:
+        """``fides_meta`` (or its older spelling ``fidesops_meta``), its keys checked."""
+        if "fides_meta" in data and "fidesops_meta" in data:
+            self.problem((*path, "fidesops_meta"), "both fides_meta and fidesops_meta", "keep fides_meta", key=True)
+        name = "fides_meta" if "fides_meta" in data else "fidesops_meta"
+        meta = self.mapping(data.get(name), (*path, name), name)
+        self.keys(meta, (*path, name), allowed, f"{what} {name}")
+        return meta
+
+    def flag(self, meta: dict[str, Any], key: str, path: PathKey) -> bool:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, bool):
+            self.problem((*path, key), f"{key} must be true or false", "write true or false")
+        return value is True
+
+    def names(self, raw: Any, path: PathKey, parts: int) -> tuple[str, ...]:
+        """A list of dataset keys (``parts=1``) or ``dataset.collection`` addresses (``parts=2``)."""
+        out = []
+        for i, item in enumerate(self.listing(raw, path, "after")):
+            if not isinstance(item, str) or item.count(".") != parts - 1 or not all(item.split(".")):
+                self.problem(
+                    (*path, i),
+                    f"{item!r} is not a {'dataset.collection' if parts == 2 else 'dataset'} name",
+                    "write e.g. shop.customers" if parts == 2 else "write a dataset's fides_key",
+                )
+            else:
+                out.append(item)
+        return tuple(out)
+
     def dataset(self, raw: Any, path: PathKey, connections: dict[str, str]) -> Dataset | None:
         data = self.mapping(raw, path, "a dataset")
         key = self.text(data, "fides_key", path, required=True)
         if key is None:
             return None
+        self.keys(data, path, fides.DATASET_KEYS, "dataset")
+        meta = self.meta(data, path, fides.DATASET_META, "dataset")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
+        namespace = self.mapping(meta.get("namespace"), (*meta_path, "namespace"), "namespace")
+        self.keys(namespace, (*meta_path, "namespace"), fides.NAMESPACE, "namespace")
+        schema = self.text(namespace, "schema", (*meta_path, "namespace"))
+        database_name = self.text(namespace, "database_name", (*meta_path, "namespace"))
         ext = self.extension(data, path, {"connection"})
         collections = [
             c
@@ -112,15 +164,39 @@ class _Reader:
             if (c := self.collection(raw_c, (*path, "collections", i), key)) is not None
         ]
         connection = ext.get("connection") or connections.get(key)
-        return Dataset(key, tuple(collections), self.pos.at(path), str(connection) if connection else None)
+        return Dataset(
+            key,
+            tuple(collections),
+            self.pos.at(path),
+            str(connection) if connection else None,
+            schema,
+            database_name,
+            self.names(meta.get("after"), (*meta_path, "after"), 1),
+        )
 
     def collection(self, raw: Any, path: PathKey, dataset: str) -> Collection | None:
         data = self.mapping(raw, path, "a collection")
         name = self.text(data, "name", path, required=True)
         if name is None:
             return None
+        self.keys(data, path, fides.COLLECTION_KEYS, "collection")
+        meta = self.meta(data, path, fides.COLLECTION_META, "collection")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
         ext = self.extension(data, path, _COLLECTION_JAGA)
         erase = ext.get("erase")
+        override = meta.get("masking_strategy_override")
+        if override is not None:
+            over = self.mapping(override, (*meta_path, "masking_strategy_override"), "masking_strategy_override")
+            if over.get("strategy") != "delete" or set(over) - {"strategy"}:
+                self.problem(
+                    (*meta_path, "masking_strategy_override"),
+                    "a collection's masking_strategy_override can only be {strategy: delete}",
+                    "as in Fides: delete the rows; say how to mask each field on the field itself",
+                )
+            elif erase not in (None, "delete"):
+                self.problem((*path, "jaga", "erase"), "jaga erase contradicts masking_strategy_override", "keep one")
+            else:
+                erase = "delete"
         if erase not in (None, "delete", "update"):
             self.problem(
                 (*path, "jaga", "erase"),
@@ -144,6 +220,9 @@ class _Reader:
             ext.get("hold_from") or dict(triggers).get("*") or dict(triggers).get("collection"),
             ext.get("restrict_column"),
             triggers,
+            self.names(meta.get("after"), (*meta_path, "after"), 2),
+            self.names(meta.get("erase_after"), (*meta_path, "erase_after"), 2),
+            self.flag(meta, "skip_processing", meta_path),
         )
 
     def triggers(self, raw: Any, path: PathKey) -> tuple[tuple[str, str], ...]:
@@ -173,6 +252,7 @@ class _Reader:
         name = self.text(data, "name", path, required=True)
         if name is None:
             return None
+        self.keys(data, path, fides.FIELD_KEYS, "field")
         if data.get("fields"):
             self.problem(
                 (*path, "fields"),
@@ -189,17 +269,21 @@ class _Reader:
                     suggest(cat, self.taxonomy.data_categories)
                     + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
                 )
-        meta = self.mapping(data.get("fides_meta"), (*path, "fides_meta"), "fides_meta")
+        meta = self.meta(data, path, fides.FIELD_META, "field")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
         refs = tuple(
             r
-            for i, raw_r in enumerate(
-                self.listing(meta.get("references"), (*path, "fides_meta", "references"), "references")
-            )
-            if (r := self.reference(raw_r, (*path, "fides_meta", "references", i), dataset)) is not None
+            for i, raw_r in enumerate(self.listing(meta.get("references"), (*meta_path, "references"), "references"))
+            if (r := self.reference(raw_r, (*meta_path, "references", i), dataset)) is not None
         )
         ext = self.extension(data, path, _FIELD_JAGA)
         strategy: Strategy | None = None
-        if "erase" in ext and str(ext["erase"]) != "delete":
+        fixed = None if ext.get("value") is None else str(ext["value"])
+        if meta.get("masking_strategy_override") is not None:
+            if "erase" in ext:
+                self.problem((*path, "jaga", "erase"), "jaga erase contradicts masking_strategy_override", "keep one")
+            strategy, fixed = self.masking(meta["masking_strategy_override"], (*meta_path, "masking_strategy_override"))
+        elif "erase" in ext and str(ext["erase"]) != "delete":
             try:
                 strategy = Strategy(_STRATEGY_ALIASES.get(str(ext["erase"]), str(ext["erase"])))
             except ValueError:
@@ -209,6 +293,17 @@ class _Reader:
                     "use one of: " + ", ".join(s.value for s in Strategy),
                 )
         identity = meta.get("identity")
+        data_type = self.text(meta, "data_type", meta_path)
+        if data_type is not None and data_type not in fides.DATA_TYPES:
+            self.problem(
+                (*meta_path, "data_type"),
+                f"data_type {data_type!r} is not supported by jaga",
+                "use one of: " + ", ".join(fides.DATA_TYPES) + " (jaga maps relational columns)",
+            )
+        length = meta.get("length")
+        if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 1):
+            self.problem((*meta_path, "length"), "length must be a positive whole number", "write e.g. 40")
+            length = None
         return Field(
             name=name,
             categories=tuple(categories),
@@ -217,9 +312,32 @@ class _Reader:
             primary_key=bool(meta.get("primary_key")),
             references=refs,
             strategy=strategy,
-            fixed_value=None if ext.get("value") is None else str(ext["value"]),
+            fixed_value=fixed,
             category_where=tuple(self.pos.at((*cats_path, i)) for i in range(len(categories))),
+            data_type=data_type,
+            length=length,
+            read_only=self.flag(meta, "read_only", meta_path),
         )
+
+    def masking(self, raw: Any, path: PathKey) -> tuple[Strategy | None, str | None]:
+        """A field's Fides ``masking_strategy_override`` as a jaga strategy (and fixed value)."""
+        data = self.mapping(raw, path, "masking_strategy_override")
+        self.keys(data, path, frozenset({"strategy", "configuration"}), "masking_strategy_override")
+        name = str(data.get("strategy"))
+        if name not in fides.FIELD_MASKING:
+            self.problem(
+                (*path, "strategy"),
+                f"masking strategy {name!r} is not supported by jaga",
+                "use one of: " + ", ".join(fides.FIELD_MASKING),
+            )
+            return None, None
+        strategy, allowed = fides.FIELD_MASKING[name]
+        config = self.mapping(data.get("configuration"), (*path, "configuration"), "configuration")
+        self.keys(config, (*path, "configuration"), allowed, f"{name} configuration")
+        value, wrong = fides.fixed_value(name, config)
+        if wrong:
+            self.problem((*path, "configuration"), wrong, "change the configuration or the strategy")
+        return strategy, value
 
     def reference(self, raw: Any, path: PathKey, dataset: str) -> Reference | None:
         data = self.mapping(raw, path, "a reference")
@@ -241,68 +359,6 @@ class _Reader:
             )
             return None
         return Reference(str(data.get("dataset") or dataset), coll, fld, Direction(direction), self.pos.at(path))
-
-
-def _check_links(datamap: DataMap) -> list[Problem]:
-    """References must name existing collections/fields; cycles must have an identity to start from."""
-    problems: list[Problem] = []
-    for ds, coll in datamap.collections():
-        for fld in coll.fields:
-            for ref in fld.references:
-                other = datamap.dataset(ref.dataset)
-                target = other.collection(ref.collection) if other else None
-                if other is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown dataset {ref.dataset!r}",
-                            suggest(ref.dataset, [d.key for d in datamap.datasets])
-                            + "declare the dataset or fix its fides_key",
-                        )
-                    )
-                elif target is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown table {ref.collection!r}",
-                            suggest(ref.collection, [c.name for c in other.collections])
-                            + f"declare it under dataset {other.key!r} or fix the name",
-                        )
-                    )
-                elif target.field(ref.field) is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown column {ref.collection}.{ref.field!r}",
-                            suggest(ref.field, [f.name for f in target.fields])
-                            + f"declare the field under {ref.collection!r} or fix the name",
-                        )
-                    )
-        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger)):
-            if name and coll.field(name) is None:
-                problems.append(
-                    Problem(
-                        coll.where,
-                        f"jaga key names unknown column {name!r} of {coll.name!r}",
-                        "declare that field in the collection",
-                    )
-                )
-        del ds
-    if problems:
-        return problems
-    from jaga.datamap.graph import unseeded_cycles
-
-    for cycle in unseeded_cycles(datamap):
-        names = " -> ".join(f"{d.key}.{c.name}" for d, c in cycle)
-        problems.append(
-            Problem(
-                cycle[0][1].where,
-                f"reference cycle with no identity key: {names}",
-                "mark a field of one of these tables with fides_meta.identity, or link the "
-                "cycle to a table that has one",
-            )
-        )
-    return problems
 
 
 def parse_datamap(
@@ -338,7 +394,7 @@ def parse_datamap(
         raise DataMapInvalid(reader.problems)
     digest = hashlib.sha256(text.encode()).hexdigest()
     datamap = DataMap(tuple(datasets), source, digest, connections)
-    problems = _check_links(datamap) if check_links else []
+    problems = link_problems(datamap) if check_links else []
     if problems:
         raise DataMapInvalid(problems)
     return datamap
@@ -363,7 +419,7 @@ def load_datamap(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | 
         digest,
         {k: v for m in maps for k, v in m.connections.items()},
     )
-    problems = _check_links(merged)
+    problems = link_problems(merged)
     if problems:
         raise DataMapInvalid(problems)
     return merged
