@@ -83,9 +83,14 @@ def introspect(url: str, dataset: str | None = None) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
 
 
-def _schema(engine: Engine) -> dict[str, set[str]]:
+def _schema(engine: Engine, namespace: str | None = None) -> dict[str, set[str]]:
     insp = inspect(engine)
-    return {t: {c["name"] for c in insp.get_columns(t)} for t in insp.get_table_names()}
+    if namespace is not None and namespace not in insp.get_schema_names():
+        return {}
+    return {
+        t: {c["name"] for c in insp.get_columns(t, schema=namespace)}
+        for t in [*insp.get_table_names(schema=namespace), *insp.get_view_names(schema=namespace)]
+    }
 
 
 def check_datamap(
@@ -104,13 +109,16 @@ def check_datamap(
             for ds in datamap.datasets:
                 engine = conns.engine(ds.key)
                 check_connection(engine)
-                schema = _schema(engine)
+                schema = _schema(engine, ds.schema)
                 for coll in ds.collections:
+                    if coll.skip_processing:
+                        continue
                     if coll.name not in schema:
+                        where = f" (schema {ds.schema!r})" if ds.schema else ""
                         problems.append(
                             Problem(
                                 coll.where,
-                                f"unknown table {coll.name!r} in dataset {ds.key!r}",
+                                f"unknown table {coll.name!r} in dataset {ds.key!r}{where}",
                                 "fix the name or remove the collection; "
                                 "`jaga datamap introspect` lists the real tables",
                             )
