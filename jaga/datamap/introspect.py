@@ -11,10 +11,11 @@ from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from jaga.datamap.connect import Connections
+from jaga.datamap.coverage import undeclared_problems
 from jaga.datamap.graph import reachable
 from jaga.datamap.model import DataMap
 from jaga.errors import ConfigError
-from jaga.policy import Policy, Problem, covers
+from jaga.policy import Policy, Problem
 from jaga.store import check_connection, existing_database, make_engine, redact_url
 
 # Column names that almost always mean one thing; everything else is left for a person (or discover/).
@@ -100,8 +101,9 @@ def check_datamap(
     *,
     live: bool = True,
 ) -> list[Problem]:
-    """Problems of the map against the live databases (tables and columns exist) and the policy
-    (every annotated category is declared; every declared category is located somewhere)."""
+    """Problems of the map against the live databases (tables and columns exist) and the policy (every
+    personal category held in a non-key column is declared, :mod:`jaga.datamap.coverage`); declared
+    categories the map locates nowhere are :func:`~jaga.datamap.coverage.unlocated_notes`, not problems."""
     problems: list[Problem] = []
     if live:
         conns = Connections(datamap, connections)
@@ -136,28 +138,7 @@ def check_datamap(
         finally:
             conns.dispose()
     if policy is not None:
-        located = datamap.categories()
-        for ds, coll in datamap.collections():
-            for fld in coll.fields:
-                for cat, where in zip(fld.categories, fld.category_where, strict=False):
-                    if not any(covers(d, cat) for d in policy.categories):
-                        problems.append(
-                            Problem(
-                                where,
-                                f"category {cat!r} of {coll.name}.{fld.name} is not declared in the policy",
-                                "declare it in the policy's categories (or a parent key), or fix the annotation",
-                            )
-                        )
-            del ds
-        for cat in policy.categories:
-            if not any(covers(cat, m) or covers(m, cat) for m in located):
-                problems.append(
-                    Problem(
-                        datamap.source,
-                        f"the policy declares category {cat!r} but the map locates it nowhere",
-                        "annotate the column that holds it",
-                    )
-                )
+        problems.extend(undeclared_problems(datamap, policy))
     reach = reachable(datamap)
     for ds, coll in datamap.collections():
         if (ds.key, coll.name) not in reach and any(f.personal for f in coll.fields):
