@@ -165,7 +165,7 @@ class Schema:
             return
         names = sorted(c.name for c in ds.collections if not c.skip_processing)
         engine = self.conns.engine(dataset)
-        key = (engine.url.render_as_string(hide_password=True), dataset, (ds.schema, *names))
+        key = (engine.url.render_as_string(hide_password=True), dataset, (ds.schema or "", *names))
         try:
             with engine.connect() as conn:
                 mark = _schema_mark(conn, names, ds.schema)

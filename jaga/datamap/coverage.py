@@ -41,7 +41,7 @@ def undeclared(categories: Iterable[str], declared: Iterable[str]) -> list[str]:
 def undeclared_problems(datamap: DataMap, policy: Policy) -> list[Problem]:
     """One problem per column annotated with a personal category the policy does not declare: the data
     is held, so the policy must say so (UU PDP art. 7 and GDPR art. 15 give access to all of it)."""
-    problems = []
+    problems: list[Problem] = []
     for _, coll in datamap.collections():
         for cat, places in held(coll).items():
             if undeclared([cat], policy.categories):

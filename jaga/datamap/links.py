@@ -10,7 +10,7 @@ from jaga.policy.yamlsource import Problem, suggest
 def link_problems(datamap: DataMap) -> list[Problem]:
     """References must name existing collections/fields; cycles must have an identity to start from."""
     problems: list[Problem] = []
-    for ds, coll in ((d, c) for d in datamap.datasets for c in d.collections):
+    for coll in (c for d in datamap.datasets for c in d.collections):
         for fld in coll.fields:
             for ref in fld.references:
                 other = datamap.dataset(ref.dataset)
@@ -43,16 +43,11 @@ def link_problems(datamap: DataMap) -> list[Problem]:
                         )
                     )
         for address in (*coll.after, *coll.erase_after):
-            key, _, name = address.partition(".")
-            other = datamap.dataset(key)
-            if other is None or other.collection(name) is None:
+            ds_key, _, table = address.partition(".")
+            other = datamap.dataset(ds_key)
+            if other is None or other.collection(table) is None:
                 problems.append(
                     Problem(coll.where, f"{coll.name!r} is ordered after unknown table {address!r}", "fix the name")
-                )
-        for key in ds.after:
-            if datamap.dataset(key) is None:
-                problems.append(
-                    Problem(ds.where, f"dataset {ds.key!r} is ordered after unknown dataset {key!r}", "fix the name")
                 )
         for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger)):
             if name and coll.field(name) is None:
@@ -63,6 +58,12 @@ def link_problems(datamap: DataMap) -> list[Problem]:
                         "declare that field in the collection",
                     )
                 )
+    for ds in datamap.datasets:
+        problems.extend(
+            Problem(ds.where, f"dataset {ds.key!r} is ordered after unknown dataset {before!r}", "fix the name")
+            for before in ds.after
+            if datamap.dataset(before) is None
+        )
     if problems:
         return problems
     from jaga.datamap.graph import unseeded_cycles
