@@ -49,8 +49,8 @@ def default_strategy(fld: Field, column: Column[Any]) -> Strategy:
         return Strategy.keep
     if fld.strategy is not None:
         return fld.strategy
-    if fld.primary_key or fld.references or not fld.personal:
-        return Strategy.keep
+    if fld.primary_key or column.primary_key or fld.references or not fld.personal:
+        return Strategy.keep  # the database's own key too, when the map does not mark it
     if _under(fld.categories, _GENERALISED) and _is_temporal(column):
         return Strategy.generalise
     if _under(fld.categories, _HASHED) and _is_text(column):

@@ -222,3 +222,14 @@ def test_data_type_casts_identity_values() -> None:
     assert _coerce(text_column, "abc", "integer") is None  # cannot be one: finds no rows, runs no bad SQL
     assert _coerce(Column("n", Integer), "0042", "string") == "0042"
     assert _coerce(Column("n", Integer), "0042") == 42
+
+
+def test_a_key_the_map_does_not_mark_is_still_kept() -> None:
+    """Fides' newest example dataset marks no primary keys: the database's own key must never be
+    overwritten when its row is kept (``customer.id`` is annotated ``user.unique_id`` there)."""
+    from jaga.actions.strategies import default_strategy
+    from jaga.datamap.model import Field
+
+    fld = Field("id", ("user.unique_id",), "shop.yml:1:1")
+    assert default_strategy(fld, Column("id", Integer, primary_key=True)) is Strategy.keep
+    assert default_strategy(fld, Column("other_id", Integer, nullable=False)) is Strategy.fixed
