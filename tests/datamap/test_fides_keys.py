@@ -96,6 +96,7 @@ FIDESLANG_DEFAULTS = [
     "user.unique_id.pseudonymous",
     "user.user_sensor",
     "user.workplace",
+    "user.financial.account_number",  # fideslang 3.0, used by Fides' MariaDB and MySQL examples
 ]
 
 BASE = """\
