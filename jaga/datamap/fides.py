@@ -49,15 +49,18 @@ the Python type its values take; ``object``, ``object_id`` and arrays are not re
 FIELD_MASKING = {
     "null_rewrite": (Strategy.null, frozenset()),
     "string_rewrite": (Strategy.fixed, frozenset({"rewrite_value", "format_preservation"})),
-    "hash": (Strategy.hash, frozenset({"algorithm", "format_preservation"})),
-    "hmac": (Strategy.hash, frozenset({"algorithm", "format_preservation"})),
 }
 """Fides field masking strategy -> jaga strategy and the configuration keys jaga honours for it."""
+
+SECRET_MASKING = frozenset({"hash", "hmac", "aes_encrypt"})
+"""Strategies Fides refuses as a field's override because they need secret keys (its dataset validation
+rejects ``postgres_example_invalid_masking_strategy_override_dataset.yml`` for one); jaga refuses them the
+same way and names its own keyed hash instead."""
 
 
 def fixed_value(strategy: str, config: dict[str, Any]) -> tuple[str | None, str | None]:
     """The value a ``string_rewrite`` writes (with a ``format_preservation.suffix`` appended), or a
-    reason the configuration cannot be honoured (``hash`` with another algorithm than SHA-256)."""
+    reason the configuration cannot be honoured."""
     preserve = config.get("format_preservation") or {}
     if not isinstance(preserve, dict) or set(preserve) - {"suffix"}:
         return None, "format_preservation takes only suffix"
@@ -66,8 +69,4 @@ def fixed_value(strategy: str, config: dict[str, Any]) -> tuple[str | None, str 
         if config.get("rewrite_value") is None:
             return None, "string_rewrite needs configuration.rewrite_value"
         return str(config["rewrite_value"]) + suffix, None
-    if suffix:
-        return None, f"{strategy} cannot keep a suffix in jaga"
-    if str(config.get("algorithm") or "SHA-256").upper().replace("_", "-") != "SHA-256":
-        return None, "jaga hashes with HMAC-SHA-256 only (algorithm: SHA-256)"
     return None, None

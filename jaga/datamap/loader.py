@@ -235,6 +235,13 @@ class _Reader(Reader):
         data = self.mapping(raw, path, "masking_strategy_override")
         self.keys(data, path, frozenset({"strategy", "configuration"}), "masking_strategy_override")
         name = str(data.get("strategy"))
+        if name in fides.SECRET_MASKING:
+            self.problem(
+                (*path, "strategy"),
+                f"masking strategy {name!r} needs secret keys, which Fides refuses in a field's override",
+                "use null_rewrite or string_rewrite, or jaga: {erase: hash} for jaga's keyed hash",
+            )
+            return None, None
         if name not in fides.FIELD_MASKING:
             self.problem(
                 (*path, "strategy"),

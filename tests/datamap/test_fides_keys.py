@@ -171,9 +171,9 @@ def test_fidesops_meta_and_descriptive_keys_are_read() -> None:
         ),
         (
             "data_type: string}",
-            "data_type: string, masking_strategy_override: {strategy: hash, configuration: {algorithm: MD5}}}",
+            "data_type: string, masking_strategy_override: {strategy: hash, configuration: {algorithm: SHA-256}}}",
             15,
-            "SHA-256",
+            "needs secret keys",
         ),
         (
             "      - name: customer\n",
