@@ -66,13 +66,15 @@ def _company(kind: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("mariadb", marks=pytest.mark.mariadb),
-    ]
-)
+DATABASES = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("mariadb", marks=pytest.mark.mariadb),
+]
+"""The kinds of company database every DSR test runs on (for ``@pytest.fixture(params=DATABASES)``)."""
+
+
+@pytest.fixture(params=DATABASES)
 def company(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly generated sample company (30 customers, 8 employees, twins included)."""
     gen = _company(request.param, tmp_path)

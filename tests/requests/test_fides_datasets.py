@@ -19,7 +19,7 @@ from jaga.actions import read_export
 from jaga.errors import ConfigError
 from jaga.requests import RequestSpec, run_requests
 from jaga.store import make_engine
-from tests.requests.conftest import POLICY, _company
+from tests.requests.conftest import DATABASES, POLICY, _company
 
 ME, OTHER = "jane@example.com", "joe@example.com"
 
@@ -154,13 +154,7 @@ def _rows(url: str, table: str, schema: str | None = None) -> list[tuple[object,
     return rows
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("mariadb", marks=pytest.mark.mariadb),
-    ]
-)
+@pytest.fixture(params=DATABASES)
 def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     gen = _company(request.param, tmp_path)
     url = next(gen)
