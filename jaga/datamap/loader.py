@@ -24,6 +24,13 @@ Format (a superset of Fides' dataset files; everything under ``jaga:`` is option
             fields:
               - name: customer_id
                 fides_meta: {references: [{dataset: shop, field: customers.id, direction: from}]}
+
+Fides' own keys are honoured as Fides does (``fidesops_meta`` is read as ``fides_meta``): a dataset's
+``namespace: {schema, database_name}`` and ``after``; a collection's ``after``, ``erase_after``,
+``skip_processing`` and ``masking_strategy_override: {strategy: delete}``; a field's ``identity``,
+``primary_key``, ``references``, ``data_type``, ``length``, ``read_only`` and
+``masking_strategy_override`` (``null_rewrite``, ``string_rewrite``). Names and descriptions only
+describe. Any other key is an error at its line (:mod:`jaga.datamap.fides`).
 """
 
 from __future__ import annotations
