@@ -41,10 +41,12 @@ DATA_TYPES: dict[str, type | None] = {
     "boolean": bool,
     "date": date,
     "datetime": datetime,
+    "bytes": bytes,
     "no_op": None,
 }
-"""Fides ``data_type`` values for a relational column (``date`` and ``datetime`` are jaga's own), with
-the Python type its values take; ``object``, ``object_id`` and arrays are not relational."""
+"""Fides ``data_type`` values for a relational column (``date``, ``datetime`` and ``bytes``, which
+``jaga discover`` writes, are jaga's own), with the Python type its values take; ``object``,
+``object_id`` and arrays are not relational."""
 
 FIELD_MASKING = {
     "null_rewrite": (Strategy.null, frozenset()),

@@ -234,3 +234,11 @@ def test_a_key_the_map_does_not_mark_is_still_kept() -> None:
     fld = Field("id", ("user.unique_id",), "shop.yml:1:1")
     assert default_strategy(fld, Column("id", Integer, primary_key=True)) is Strategy.keep
     assert default_strategy(fld, Column("other_id", Integer, nullable=False)) is Strategy.fixed
+
+
+@pytest.mark.parametrize("data_type", ["string", "integer", "float", "boolean", "no_op", "date", "datetime", "bytes"])
+def test_relational_data_types_load(data_type: str) -> None:
+    """Fides' relational types, and those ``jaga discover`` and the sample map write (date, datetime, bytes)."""
+    text = BASE.replace("data_type: string}", f"data_type: {data_type}}}")
+    email = parse_datamap(text, "shop.yml").datasets[0].collections[0].field("email")
+    assert email is not None and email.data_type == data_type
