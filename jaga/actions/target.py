@@ -203,8 +203,8 @@ class Schema:
 
     def pk(self, node: Node) -> tuple[str, ...]:
         """The columns that address one row: the declared or reflected primary key; for a table with
-        none, as Fides does, the columns the subject's rows are found by (identities, else the columns
-        of its references)."""
+        none, as Fides does, every column the subject's rows are found by (its identities and the
+        columns of its references)."""
         coll = self.collection(node)
         declared = coll.primary_key
         if declared:
@@ -212,11 +212,18 @@ class Schema:
         reflected = tuple(c.name for c in self.table(node).primary_key.columns)
         if reflected:
             return reflected
-        found_by = tuple(f.name for f in coll.fields if f.identity) or tuple(
+        # every column a row can be found by, so that a row found through one of them with NULL in
+        # another is still told apart from other people's rows holding NULL there
+        found_by = tuple(
             dict.fromkeys(
-                name
-                for e in edges(self.datamap)
-                for name in ((e.dst_field,) if e.dst == node else (e.src_field,) if e.src == node else ())
+                [
+                    *(f.name for f in coll.fields if f.identity),
+                    *(
+                        name
+                        for e in edges(self.datamap)
+                        for name in ((e.dst_field,) if e.dst == node else (e.src_field,) if e.src == node else ())
+                    ),
+                ]
             )
         )
         if not found_by:

@@ -56,6 +56,14 @@ dataset:
         fields:
           - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email, data_type: string}}
           - {name: last_visit, data_categories: [system.operations]}
+      - name: device
+        fields:
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
+          - name: customer_id
+            data_categories: [user.unique_id]
+            fides_meta:
+              references: [{dataset: shop, field: customer.id, direction: from}]
+          - {name: model, data_categories: [user.device]}
       - name: service_request
         fields:
           - {name: alt_email, data_categories: [user.contact.email], fides_meta: {identity: email}}
@@ -108,6 +116,7 @@ def _schema(metadata: MetaData, schema: str | None = None) -> None:
     Table("login", metadata, Column("id", Integer, primary_key=True), Column("customer_id", Integer),
           text_col("time"), schema=schema)  # fmt: skip
     Table("visit", metadata, text_col("email"), text_col("last_visit"), schema=schema)
+    Table("device", metadata, text_col("email"), Column("customer_id", Integer), text_col("model"), schema=schema)
     Table("service_request", metadata, text_col("alt_email"), text_col("email"), text_col("note"), schema=schema)
     Table("report", metadata, Column("id", Integer, primary_key=True), text_col("email"), Column("total", Integer),
           schema=schema)  # fmt: skip
@@ -137,6 +146,11 @@ def _fill(url: str, schema: str | None = None) -> MetaData:
                 insert(t["employee"]).values(id=i, email=who, name=f"Staff {i}", nickname="Nicky", badge=f"B{i}")
             )
             conn.execute(insert(t["session"]).values(id=i, email=who, token=f"tok{i}"))
+        # no primary key, and rows found either by identity or by reference, NULL in the other column
+        conn.execute(insert(t["device"]).values(email=None, customer_id=1, model="phone A"))
+        conn.execute(insert(t["device"]).values(email=ME, customer_id=None, model="tablet"))
+        conn.execute(insert(t["device"]).values(email=None, customer_id=2, model="phone B"))
+        conn.execute(insert(t["device"]).values(email=OTHER, customer_id=None, model="tv"))
         # rows with no primary key, one of them found only through its second identity column
         conn.execute(insert(t["service_request"]).values(alt_email=None, email=ME, note="mine"))
         conn.execute(insert(t["service_request"]).values(alt_email=ME, email="desk@example.com", note="also mine"))
@@ -182,6 +196,7 @@ def test_access_reads_every_fides_situation_and_skips_what_the_map_skips(shop: s
     assert [r["time"] for r in data["login"]] == ["2026-01-01"]  # user.sensor, reached by reference
     assert [r["email"] for r in data["visit"]] == [ME]  # no primary key: found by its identity
     assert sorted(r["note"] for r in data["service_request"]) == ["also mine", "mine"]
+    assert sorted(r["model"] for r in data["device"]) == ["phone A", "tablet"]
     assert [r["total"] for r in data["report"]] == [10]  # read-only is still shown
     assert "audit_log" not in data  # skip_processing: never read
 
@@ -197,6 +212,8 @@ def test_erasure_honours_read_only_skip_override_length_and_no_primary_key(shop:
     # no primary key: the person's two rows go (one addressed with a NULL), the other person's stays
     assert _rows(shop, "service_request") == [(None, OTHER, "not mine")]
     assert _rows(shop, "visit") == [(OTHER, "day 2")]
+    # a row found through one column is addressed by all of them: NULLs of other people stay
+    assert _rows(shop, "device") == sorted([(None, 2, "phone B"), (OTHER, None, "tv")], key=repr)
     # erase_after: orders went before account, which their foreign key requires
     assert [r[0] for r in _rows(shop, "orders")] == [2] and [r[0] for r in _rows(shop, "account")] == [2]
     assert [r[0] for r in _rows(shop, "customer")] == [2]
