@@ -49,13 +49,22 @@ def link_problems(datamap: DataMap) -> list[Problem]:
                 problems.append(
                     Problem(coll.where, f"{coll.name!r} is ordered after unknown table {address!r}", "fix the name")
                 )
-        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger)):
+        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger), *coll.owner):
             if name and coll.field(name) is None:
                 problems.append(
                     Problem(
                         coll.where,
                         f"jaga key names unknown column {name!r} of {coll.name!r}",
                         "declare that field in the collection",
+                    )
+                )
+        for fld in coll.fields:
+            if fld.about and coll.field(fld.about) is None:
+                problems.append(
+                    Problem(
+                        fld.where,
+                        f"jaga.about of {coll.name}.{fld.name} names unknown column {fld.about!r}",
+                        "name the link column (e.g. employee_id) whose person this field describes",
                     )
                 )
     for ds in datamap.datasets:

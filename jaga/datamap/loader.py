@@ -21,6 +21,7 @@ Format (a superset of Fides' dataset files; everything under ``jaga:`` is option
               - name: id
                 fides_meta: {primary_key: true}
           - name: orders
+            jaga: {owner: customer_id}         # rows are the subject's only through these field(s)
             fields:
               - name: customer_id
                 fides_meta: {references: [{dataset: shop, field: customers.id, direction: from}]}
@@ -53,11 +54,11 @@ class DataMapInvalid(ProblemsError):
     """The data map has one or more problems; ``problems`` lists each with ``file:line:column``."""
 
 
-_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "retention_trigger", "restrict_column"}
+_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "retention_trigger", "restrict_column", "owner"}
 # Spellings used by other jaga tools and the sample map; "delete" on a field means "no opinion if the
 # row must stay" (the row itself goes when it can).
 _STRATEGY_ALIASES = {"hmac": "hash", "generalise_year": "generalise", "generalize": "generalise"}
-_FIELD_JAGA = {"erase", "value"}
+_FIELD_JAGA = {"erase", "value", "about"}
 
 
 class _Reader(Reader):
@@ -129,6 +130,15 @@ class _Reader(Reader):
         if erase is None and any(f.strategy not in (None, Strategy.keep) for f in fields if f.personal):
             erase = "update"  # a field says how to erase it in place: the row is meant to stay
         triggers = self.triggers(ext.get("retention_trigger"), (*path, "jaga", "retention_trigger"))
+        owner = ext.get("owner")
+        owners = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
+        if owner is not None and (not owners or not all(isinstance(o, str) and o for o in owners)):
+            self.problem(
+                (*path, "jaga", "owner"),
+                "owner must name a field, or a list of fields, of this collection",
+                "e.g. jaga: {owner: customer_id}: the reference through which rows belong to the subject",
+            )
+            owners = []
         return Collection(
             name,
             tuple(fields),
@@ -138,6 +148,7 @@ class _Reader(Reader):
             ext.get("hold_from") or dict(triggers).get("*") or dict(triggers).get("collection"),
             ext.get("restrict_column"),
             triggers,
+            tuple(str(o) for o in owners),
             self.names(meta.get("after"), (*meta_path, "after"), 2),
             self.names(meta.get("erase_after"), (*meta_path, "erase_after"), 2),
             self.flag(meta, "skip_processing", meta_path),
@@ -231,6 +242,7 @@ class _Reader(Reader):
             references=refs,
             strategy=strategy,
             fixed_value=fixed,
+            about=str(ext["about"]) if ext.get("about") else None,
             category_where=tuple(self.pos.at((*cats_path, i)) for i in range(len(categories))),
             data_type=data_type,
             length=length,

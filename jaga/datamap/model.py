@@ -53,6 +53,9 @@ class Field:
     strategy: Strategy | None = None
     fixed_value: str | None = None
     category_where: tuple[str, ...] = ()
+    about: str | None = None
+    """``jaga.about``: the link column whose person this field describes (``handler_name`` about
+    ``employee_id``): cleared with that link in rows that are not the person's own."""
     data_type: str | None = None  # Fides ``data_type``: identity and reference values are cast to it
     length: int | None = None  # Fides ``length``: no erased value written here is longer
     read_only: bool = False  # Fides ``read_only``: never changed or deleted, only shown
@@ -76,6 +79,9 @@ class Collection:
     restrict_column: str | None = None
     # (trigger, column) pairs: the column a retention clock runs from; trigger "*" serves every trigger
     retention_trigger: tuple[tuple[str, str], ...] = ()
+    # ``jaga.owner``: the fields (identities or references) through which a row is the subject's own;
+    # empty: decided from identities and references (:func:`jaga.datamap.graph.owners`)
+    owner: tuple[str, ...] = ()
     # Fides ``fides_meta``: "dataset.collection" addresses this table is read / erased after, and
     # ``skip_processing`` (the table is left out of every request, as if it were not in the map)
     after: tuple[str, ...] = ()

@@ -19,7 +19,7 @@ from jaga.actions import read_export
 from jaga.errors import ConfigError
 from jaga.requests import RequestSpec, run_requests
 from jaga.store import make_engine
-from tests.requests.conftest import DATABASES, POLICY, _company
+from tests.requests.conftest import BACKENDS, POLICY, _company
 
 ME, OTHER = "jane@example.com", "joe@example.com"
 
@@ -53,10 +53,12 @@ dataset:
               references: [{dataset: shop, field: customer.id, direction: from}]
           - {name: time, data_categories: [user.sensor]}
       - name: visit
+        fides_meta: {erase_after: [shop.session]}
         fields:
           - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email, data_type: string}}
           - {name: last_visit, data_categories: [system.operations]}
       - name: device
+        jaga: {owner: [email, customer_id]}  # a row is the person's whichever of the two found it
         fields:
           - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
           - name: customer_id
@@ -168,7 +170,7 @@ def _rows(url: str, table: str, schema: str | None = None) -> list[tuple[object,
     return rows
 
 
-@pytest.fixture(params=DATABASES)
+@pytest.fixture(params=BACKENDS)
 def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     gen = _company(request.param, tmp_path)
     url = next(gen)
@@ -227,8 +229,8 @@ def test_erasure_honours_read_only_skip_override_length_and_no_primary_key(shop:
 
 
 def test_erase_after_orders_the_plan(shop: str, tmp_path: Path) -> None:
-    """Nothing in the map links account and orders (only the database's foreign key does): the map's
-    order would delete the account first, ``erase_after`` puts it after the orders."""
+    """Nothing links visit and session, in the map or in the database: the map's order would erase
+    the visits first, ``erase_after`` puts them after the session."""
 
     def order(text_: str) -> list[str]:
         plan = run_requests(
@@ -241,9 +243,10 @@ def test_erase_after_orders_the_plan(shop: str, tmp_path: Path) -> None:
         return [line[2:].split(":")[0] for line in (plan or "").splitlines() if line.startswith("- ")]
 
     with_after = order(MAP)
+    assert with_after.index("shop.session") < with_after.index("shop.visit")
     assert with_after.index("shop.orders") < with_after.index("shop.account")
-    without = order(MAP.replace("        fides_meta: {erase_after: [shop.orders]}\n", "", 1))
-    assert without.index("shop.account") < without.index("shop.orders")
+    without = order(MAP.replace("        fides_meta: {erase_after: [shop.session]}\n", "", 1))
+    assert without.index("shop.visit") < without.index("shop.session")
 
 
 NAMESPACED = """\
