@@ -255,6 +255,15 @@ dataset:
     fides_meta:
       namespace: {schema: fides_ns, database_name: DBNAME}
     collections:
+      - name: account
+        fields:
+          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
+      - name: orders
+        fields:
+          - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
+          - {name: account_id, data_categories: [system.operations]}
+          - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
       - name: visit
         fields:
           - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
@@ -280,6 +289,10 @@ def test_namespace_schema_reads_and_erases_in_that_schema_only(tmp_path: Path) -
         engine.dispose()
         _fill(url)
         _fill(url, "fides_ns")
+        engine = make_engine(url)
+        with engine.begin() as conn:  # the decoy keeps no foreign key that could order the namespace's tables
+            conn.execute(text("DROP TABLE public.orders"))
+        engine.dispose()
         public = {t: _rows(url, t) for t in ("visit", "customer")}
         path = _write_map(tmp_path, NAMESPACED.replace("DBNAME", url.rsplit("/", 1)[1]))
         out = run_requests(
@@ -296,6 +309,8 @@ def test_namespace_schema_reads_and_erases_in_that_schema_only(tmp_path: Path) -
         )
         assert result.status == "done"
         assert _rows(url, "visit", "fides_ns") == [(OTHER, "day 2")]
+        # the namespace's own foreign key (orders -> account) is read there and orders the deletes
+        assert [r[0] for r in _rows(url, "account", "fides_ns")] == [2]
         assert {t: _rows(url, t) for t in public} == public
         wrong = _write_map(tmp_path, NAMESPACED.replace("DBNAME", "elsewhere"))
         with pytest.raises(ConfigError, match="names database 'elsewhere'"):
