@@ -1,4 +1,4 @@
-"""``/v1/apikeys``: admins create keys for their own tenant."""
+"""``/v1/apikeys``: admins create, list, revoke and rotate keys of their own tenant (all audited)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from jaga import audit
-from jaga.api.auth import Caller, Role, Scope, create_api_key
+from jaga.api.auth import (
+    Caller,
+    KeyInfo,
+    Role,
+    Scope,
+    create_api_key,
+    key_id_of,
+    list_api_keys,
+    revoke_api_key,
+    rotate_api_key,
+)
 from jaga.api.deps import get_session, require
+from jaga.api.responses import errors
 
 router = APIRouter(tags=["keys"])
 
@@ -20,13 +31,59 @@ class KeyIn(BaseModel):
     name: str = Field(default="", max_length=120)
 
 
-@router.post("/v1/apikeys", status_code=201)
+class NewKey(BaseModel):
+    """A key just made; ``key`` is shown here once and never again."""
+
+    id: int
+    key: str
+    role: str
+
+
+class KeyOut(BaseModel):
+    """A key as listed: its id and public prefix, never the secret."""
+
+    id: int
+    prefix: str
+    role: str
+    name: str
+    created_at: str
+    revoked_at: str | None
+
+    @classmethod
+    def of(cls, info: KeyInfo) -> KeyOut:
+        return cls(**info.__dict__)
+
+
+@router.post("/v1/apikeys", status_code=201, responses=errors(401, 403, 422))
 def create_key(
     body: KeyIn, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
-) -> dict[str, str]:
+) -> NewKey:
     """A new key for the caller's tenant; the response is the only place the key is ever shown."""
     key = create_api_key(session, caller.tenant_id, body.role, body.name)
     audit.append(
         session, caller.tenant_id, "apikey.created", {"role": body.role.value, "name": body.name}, actor=caller.actor
     )
-    return {"key": key, "role": body.role.value}
+    return NewKey(id=key_id_of(session, key), key=key, role=body.role.value)
+
+
+@router.get("/v1/apikeys", responses=errors(401, 403))
+def list_keys(caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)) -> list[KeyOut]:
+    """The tenant's keys, revoked ones included."""
+    return [KeyOut.of(k) for k in list_api_keys(session, caller.tenant_id)]
+
+
+@router.post("/v1/apikeys/{key_id}/revoke", status_code=204, responses=errors(401, 403, 404, 422))
+def revoke_key(
+    key_id: int, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
+) -> None:
+    """Revoke a key: writes with it stop at once, reads within a second, in every worker."""
+    revoke_api_key(session, caller.tenant_id, key_id, actor=caller.actor)
+
+
+@router.post("/v1/apikeys/{key_id}/rotate", status_code=201, responses=errors(401, 403, 404, 422))
+def rotate_key(
+    key_id: int, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
+) -> NewKey:
+    """A new key of the same role and name; the old one is revoked in the same transaction."""
+    new_id, role, key = rotate_api_key(session, caller.tenant_id, key_id, actor=caller.actor)
+    return NewKey(id=new_id, key=key, role=role)
