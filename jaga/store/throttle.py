@@ -26,11 +26,15 @@ ANY_CLIENT = "*"
 
 @dataclass(frozen=True)
 class Backoff:
-    """Lock after every ``after`` failures, for ``first`` the first time, doubling each time up to ``cap``."""
+    """Lock after every ``after`` failures, for ``first`` the first time, doubling each time up to ``cap``.
+
+    With a ``window``, failures older than it are forgotten (once any lock has ended), so ordinary
+    mistakes spread over months never add up to a lock."""
 
     after: int
     first: timedelta
     cap: timedelta
+    window: timedelta | None = None
 
     def lock_for(self, failures: int) -> timedelta | None:
         if failures <= 0 or failures % self.after:
@@ -104,6 +108,9 @@ def fail(
             found = _row(session, tenant_id, scope, owner, client, lock=True)
             assert found is not None
             row = found
+    stale = backoff.window is not None and row.updated_at < now - backoff.window
+    if stale and (row.locked_until is None or row.locked_until <= now):
+        row.failures = 0
     row.failures += 1
     row.updated_at = now
     span = backoff.lock_for(row.failures)
