@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from starlette.exceptions import HTTPException
 
 from jaga import __version__
 from jaga.api import audit, datamap, decide, keys, ledger, requests
 from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
+from jaga.api.responses import COMMON, http_error, validation_error
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy, load_policy
@@ -96,8 +99,10 @@ def create_app(
         store_url=bind.url.render_as_string(hide_password=False),
     )
     app.add_exception_handler(JagaError, _jaga_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
     for router in (ledger.router, decide.router, audit.router, keys.router, requests.router, datamap.router):
-        app.include_router(router)
+        app.include_router(router, responses=COMMON)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

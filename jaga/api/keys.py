@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -19,9 +21,9 @@ from jaga.api.auth import (
     rotate_api_key,
 )
 from jaga.api.deps import get_session, require
-from jaga.api.responses import errors
 
 router = APIRouter(tags=["keys"])
+KeyId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The key's id (from the list)")]
 
 
 class KeyIn(BaseModel):
@@ -54,7 +56,7 @@ class KeyOut(BaseModel):
         return cls(**info.__dict__)
 
 
-@router.post("/v1/apikeys", status_code=201, responses=errors(401, 403, 422))
+@router.post("/v1/apikeys", status_code=201)
 def create_key(
     body: KeyIn, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
 ) -> NewKey:
@@ -66,23 +68,23 @@ def create_key(
     return NewKey(id=key_id_of(session, key), key=key, role=body.role.value)
 
 
-@router.get("/v1/apikeys", responses=errors(401, 403))
+@router.get("/v1/apikeys")
 def list_keys(caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)) -> list[KeyOut]:
     """The tenant's keys, revoked ones included."""
     return [KeyOut.of(k) for k in list_api_keys(session, caller.tenant_id)]
 
 
-@router.post("/v1/apikeys/{key_id}/revoke", status_code=204, responses=errors(401, 403, 404, 422))
+@router.post("/v1/apikeys/{key_id}/revoke", status_code=204)
 def revoke_key(
-    key_id: int, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
+    key_id: KeyId, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
 ) -> None:
     """Revoke a key: writes with it stop at once, reads within a second, in every worker."""
     revoke_api_key(session, caller.tenant_id, key_id, actor=caller.actor)
 
 
-@router.post("/v1/apikeys/{key_id}/rotate", status_code=201, responses=errors(401, 403, 404, 422))
+@router.post("/v1/apikeys/{key_id}/rotate", status_code=201)
 def rotate_key(
-    key_id: int, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
+    key_id: KeyId, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
 ) -> NewKey:
     """A new key of the same role and name; the old one is revoked in the same transaction."""
     new_id, role, key = rotate_api_key(session, caller.tenant_id, key_id, actor=caller.actor)
