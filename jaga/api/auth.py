@@ -142,6 +142,17 @@ def revoke_api_key(session: Session, tenant_id: int, key_id: int, *, actor: str)
     audit.append(session, tenant_id, "apikey.revoked", {"key": key.id, "prefix": key.prefix}, actor=actor)
 
 
+def issue_api_key(session: Session, tenant_id: int, role: Role | str, name: str = "", *, actor: str) -> tuple[int, str]:
+    """Create a key and record it in the audit chain (its id, role and name; never the key): the one way
+    the CLI, the API and the console make keys. Returns the new key's id and the key."""
+    raw = create_api_key(session, tenant_id, role, name)
+    key_id = key_id_of(session, raw)
+    audit.append(
+        session, tenant_id, "apikey.created", {"key": key_id, "role": Role(role).value, "name": name}, actor=actor
+    )
+    return key_id, raw
+
+
 def key_id_of(session: Session, raw: str) -> int:
     """The id of a key just created in this session (found by its public prefix)."""
     found = session.scalar(select(ApiKey.id).where(ApiKey.prefix == raw.split("_")[1]))

@@ -8,14 +8,12 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from jaga import audit
 from jaga.api.auth import (
     Caller,
     KeyInfo,
     Role,
     Scope,
-    create_api_key,
-    key_id_of,
+    issue_api_key,
     list_api_keys,
     revoke_api_key,
     rotate_api_key,
@@ -41,37 +39,19 @@ class NewKey(BaseModel):
     role: str
 
 
-class KeyOut(BaseModel):
-    """A key as listed: its id and public prefix, never the secret."""
-
-    id: int
-    prefix: str
-    role: str
-    name: str
-    created_at: str
-    revoked_at: str | None
-
-    @classmethod
-    def of(cls, info: KeyInfo) -> KeyOut:
-        return cls(**info.__dict__)
-
-
 @router.post("/v1/apikeys", status_code=201)
 def create_key(
     body: KeyIn, caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)
 ) -> NewKey:
     """A new key for the caller's tenant; the response is the only place the key is ever shown."""
-    key = create_api_key(session, caller.tenant_id, body.role, body.name)
-    audit.append(
-        session, caller.tenant_id, "apikey.created", {"role": body.role.value, "name": body.name}, actor=caller.actor
-    )
-    return NewKey(id=key_id_of(session, key), key=key, role=body.role.value)
+    key_id, key = issue_api_key(session, caller.tenant_id, body.role, body.name, actor=caller.actor)
+    return NewKey(id=key_id, key=key, role=body.role.value)
 
 
 @router.get("/v1/apikeys")
-def list_keys(caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)) -> list[KeyOut]:
+def list_keys(caller: Caller = Depends(require(Scope.keys)), session: Session = Depends(get_session)) -> list[KeyInfo]:
     """The tenant's keys, revoked ones included."""
-    return [KeyOut.of(k) for k in list_api_keys(session, caller.tenant_id)]
+    return list_api_keys(session, caller.tenant_id)
 
 
 @router.post("/v1/apikeys/{key_id}/revoke", status_code=204)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from jaga import audit
-from jaga.api.auth import Role, create_api_key, key_id_of, list_api_keys, revoke_api_key, rotate_api_key
+from jaga.api.auth import Role, issue_api_key, list_api_keys, revoke_api_key, rotate_api_key
 from jaga.cli._base import console, err_console, new_app
 from jaga.cli.ledger import TenantOpt, tenant_session
 from jaga.datamap import load_datamap
@@ -67,9 +66,7 @@ def create(
 ) -> None:
     """Create an API key for a tenant and print it once (it cannot be shown again)."""
     with tenant_session(tenant) as (session, tenant_id):
-        key = create_api_key(session, tenant_id, role, name)
-        audit.append(session, tenant_id, "apikey.created", {"role": role.value, "name": name}, actor="cli")
-        new_id = key_id_of(session, key)
+        new_id, key = issue_api_key(session, tenant_id, role, name, actor="cli")
     err_console.print(f"key {new_id}: store this key now; jaga keeps only its hash:")
     print(key)
 

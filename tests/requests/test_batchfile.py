@@ -158,13 +158,22 @@ def test_cli_runs_a_file_as_one_batch(tmp_path: Path, monkeypatch: pytest.Monkey
     assert both.exit_code != 0 and "either --identity" in both.output
 
 
-def test_a_request_that_matches_nobody_is_not_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An erasure of an address no table holds changes nothing: it is reported as matching no row and
-    the command exits 1, instead of "done" with exit 0 while the person is never erased."""
+def _company(tmp_path: Path, customers: int) -> str:
+    """A sample company database with ``customers`` people (none: only the tables); its URL."""
     url = f"sqlite:///{tmp_path / 'company.db'}"
     engine = make_engine(url)
     create_schema(engine)
-    generate(engine, customers=6, employees=2, seed=5)
+    if customers:
+        generate(engine, customers=customers, employees=2, seed=5)
+    engine.dispose()
+    return url
+
+
+def test_a_request_that_matches_nobody_is_not_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An erasure of an address no table holds changes nothing: it is reported as matching no row and
+    the command exits 1, instead of "done" with exit 0 while the person is never erased."""
+    url = _company(tmp_path, customers=6)
+    engine = make_engine(url)
     with engine.connect() as conn:
         email = conn.execute(text("SELECT email FROM customers WHERE id = 2")).scalar_one()
     engine.dispose()
@@ -180,10 +189,7 @@ def test_a_request_that_matches_nobody_is_not_done(tmp_path: Path, monkeypatch: 
 
 def test_every_identity_type_must_be_one_the_map_searches(tmp_path: Path) -> None:
     """A request giving a known and an unknown type is refused: the unknown one would silently be dropped."""
-    url = f"sqlite:///{tmp_path / 'company.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    engine.dispose()
+    url = _company(tmp_path, customers=0)
     with pytest.raises(JagaError, match="searched by e-mail"):
         run_requests(
             [RequestSpec("erasure", {"email": "a@b.id", "e-mail": "c@d.id"})],

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from jaga import audit
-from jaga.api.auth import Role, create_api_key, list_api_keys, revoke_api_key, rotate_api_key
+from jaga.api.auth import Role, issue_api_key, list_api_keys, revoke_api_key, rotate_api_key
 from jaga.errors import JagaError, NotFoundError
 from jaga.staff import Principal
 from jaga.web._common import WebError, read_form
@@ -47,8 +46,7 @@ def _change(request: Request, who: Principal, op: str, key_id: int | None, role:
     try:
         with state(request).sessions() as session:
             if op == "create":
-                raw = create_api_key(session, tenant_id, role, name)
-                audit.append(session, tenant_id, "apikey.created", {"role": role, "name": name}, actor=who.actor)
+                raw = issue_api_key(session, tenant_id, role, name, actor=who.actor)[1]
             elif op == "rotate" and key_id is not None:
                 raw = rotate_api_key(session, tenant_id, key_id, actor=who.actor)[2]
             else:
