@@ -1,3 +1,3 @@
-"""Shares the ledger test fixtures (tests/ledger/ledger_fixtures.py) with this folder."""
+"""The security probes share the ledger's fixtures (a migrated SQLite store, a test policy, a secret)."""
 
 from tests.ledger.ledger_fixtures import *  # noqa: F403
