@@ -25,7 +25,8 @@ router = APIRouter(prefix="/v1/requests", tags=["requests"])
 MAX_BATCH = 10_000
 IdentityType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
 """An identity type as the data map names it (``email``, ``phone``, ``nik``, ``member_no``…)."""
-IdentityValue = Annotated[str, StringConstraints(min_length=1, max_length=320, pattern=r"\S")]
+IdentityValue = Annotated[str, StringConstraints(min_length=1, max_length=320)]
+"""A blank value is refused by the engine (no regex here: Python's and JSON Schema's ``\\s`` differ)."""
 IdentityValues = Annotated[list[IdentityValue], Field(min_length=1, max_length=10)]
 
 
