@@ -26,6 +26,7 @@ from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
 from jaga.api.guard import BodyLimits, BodyTooLarge, guard, on_too_large
+from jaga.api.policies import router as ingest_router
 from jaga.api.responses import COMMON, http_error, validation_error
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
@@ -117,7 +118,15 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(BodyTooLarge, on_too_large)
-    for router in (ledger.router, decide.router, audit.router, keys.router, requests.router, datamap.router):
+    for router in (
+        ledger.router,
+        decide.router,
+        audit.router,
+        keys.router,
+        requests.router,
+        datamap.router,
+        ingest_router,
+    ):
         app.include_router(router, responses=COMMON)
 
     @app.get("/healthz", tags=["meta"])
