@@ -344,6 +344,8 @@ def load_datamap(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | 
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise JagaError("not UTF-8 text (a binary file?)", where=str(file), hint="save the file as UTF-8") from None
         except OSError as exc:
             raise JagaError(f"cannot read data map ({exc.strerror})", where=str(file), hint="check the path") from None
         maps.append(parse_datamap(text, str(file), taxonomy, check_links=len(files) == 1))

@@ -96,6 +96,10 @@ class RequestSpec:
     categories: Sequence[str] | None = None
 
 
+NO_MATCH = "no_match"
+"""The status of an erasure, rectification or restriction whose identities matched no row."""
+
+
 @dataclass
 class RequestOutcome:
     request_id: str
@@ -772,6 +776,8 @@ class _Runner:
                 left = verify.get(key, {})
                 result["verification"] = {"left": left, "verified": not any(left.values())}
                 status = "done" if not any(left.values()) else "unverified"
+            if self.kind != "access" and not tables and not held:
+                status = NO_MATCH  # nothing was changed: never report an erasure of nobody as done
             if key in packaged:
                 result["export"] = packaged[key]["export"]
             updates.append(
@@ -998,14 +1004,15 @@ def run_requests(
 
 
 def _check_identity_types(dmap: DataMap, identities: Sequence[Mapping[str, Sequence[str]]]) -> None:
-    """Refuse a request none of whose identity types any table of the map is searched by: it would find
-    nothing and an erasure would report done, having erased nothing."""
+    """Refuse a request with an identity type no table of the map is searched by: that identity would
+    find nothing (a misspelt header, a value under the wrong type) and an erasure would skip the person."""
     known = {f.identity for _, c in dmap.collections() for f in c.fields if f.identity}
     for i, ids in enumerate(identities):
         given = {kind for kind, values in ids.items() if values}
-        if not given & known:
+        unknown = given - known
+        if unknown:
             raise JagaError(
-                f"no table of the data map is searched by {', '.join(sorted(given))}",
+                f"no table of the data map is searched by {', '.join(sorted(unknown))}",
                 where=f"request {i + 1}" if len(identities) > 1 else None,
                 hint=f"identity types the map knows: {', '.join(sorted(known)) or 'none (mark identity fields)'}",
             )
