@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 
-from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, escape, new_app, tenant_id_for, tenant_slug
+from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, err_console, escape, new_app, tenant_id_for, tenant_slug
 from jaga.errors import JagaError
 from jaga.requests import RequestSpec, resume, run_requests
 from jaga.requests.batchfile import read_batch
-from jaga.requests.execute import BatchOutcome
+from jaga.requests.execute import NO_MATCH, BatchOutcome
 from jaga.store import make_engine, migrate
 
 app = new_app(
@@ -30,7 +30,8 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def _report(outcome: BatchOutcome) -> None:
+def _report(outcome: BatchOutcome) -> int:
+    """Print the outcome; returns how many requests matched no row (the caller exits 1 if any)."""
     if outcome.plan_text:
         console.print(escape(outcome.plan_text))
     if len(outcome.requests) > 1:  # a batch: one line each, then the tally (``jaga dsr show`` has the rest)
@@ -40,10 +41,23 @@ def _report(outcome: BatchOutcome) -> None:
             console.print(f"request {req.request_id}: [bold]{req.status}[/], {rows} row(s), {held} held")
         tally = Counter(req.status for req in outcome.requests)
         console.print(", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
-        return
-    for req in outcome.requests:
-        console.print(f"request {req.request_id}: [bold]{req.status}[/]")
-        console.print(escape(json.dumps(req.result, indent=2, default=str)))
+    else:
+        for req in outcome.requests:
+            console.print(f"request {req.request_id}: [bold]{req.status}[/]")
+            console.print(escape(json.dumps(req.result, indent=2, default=str)))
+    missed = sum(req.status == NO_MATCH for req in outcome.requests)
+    if missed:
+        err_console.print(
+            f"[bold yellow]{missed} request(s) matched no row[/]: nothing was changed for them; check their "
+            "identities, then run them again"
+        )
+    return missed
+
+
+def _exit_if_missed(missed: int) -> None:
+    """Exit 1 (findings, not a usage error) when a request matched nobody, so scripts notice."""
+    if missed:
+        raise SystemExit(1)
 
 
 @app.command("run")
@@ -76,19 +90,17 @@ def run_cmd(
         specs = [RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))]  # type: ignore[arg-type]
     if not dry_run:
         migrate(make_engine())
-    slug = tenant_slug(tenant)
-    _report(
-        run_requests(
-            specs,
-            datamap=datamap,
-            policy=policy,
-            tenant=slug,
-            connections=db_urls(db),
-            out_dir=out,
-            dry_run=dry_run,
-            actor="cli",
-        )
+    outcome = run_requests(
+        specs,
+        datamap=datamap,
+        policy=policy,
+        tenant=tenant_slug(tenant),
+        connections=db_urls(db),
+        out_dir=out,
+        dry_run=dry_run,
+        actor="cli",
     )
+    _exit_if_missed(_report(outcome))
 
 
 @app.command("resume")
@@ -97,12 +109,14 @@ def resume_cmd(db: list[str] = DbOpt, tenant: str | None = TenantOpt) -> None:
     migrate(make_engine())
     outcomes = resume(actor="cli", connections=db_urls(db), tenant_id=tenant_id_for(tenant))
     stopped = [o for o in outcomes if o.error]
+    missed = 0
     for outcome in outcomes:
         if outcome.error:
             console.print(f"batch {outcome.batch_id}: [bold red]{outcome.status}[/]")
             console.print(escape(outcome.error))
         else:
-            _report(outcome)
+            missed += _report(outcome)
     console.print(f"[green]✓[/] {len(outcomes) - len(stopped)} unfinished batch(es) completed")
     if stopped:
         raise JagaError(f"{len(stopped)} batch(es) did not finish", hint="see each batch's reason above")
+    _exit_if_missed(missed)

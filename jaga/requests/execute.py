@@ -60,7 +60,7 @@ from jaga.actions.erase import (
 from jaga.actions.export import ExportMeta, Staging, export_table, package, visible_columns
 from jaga.actions.frozen import UnsupportedKeyType, freeze, thaw
 from jaga.actions.target import settle, side_by_side
-from jaga.datamap import Connections, DataMap, load_datamap
+from jaga.datamap import Connections, DataMap, held, load_datamap, undeclared
 from jaga.errors import JagaError, NotFoundError
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
 from jaga.requests.plan import (
@@ -94,6 +94,10 @@ class RequestSpec:
     identities: Mapping[str, str | Sequence[str]]
     changes: Mapping[str, str] = field(default_factory=dict)
     categories: Sequence[str] | None = None
+
+
+NO_MATCH = "no_match"
+"""The status of an erasure, rectification or restriction whose identities matched no row."""
 
 
 @dataclass
@@ -590,7 +594,7 @@ class _Runner:
         """An export (reads only; the steps that change data run in :meth:`_run_changes`)."""
         coll = self.schema.collection((tp.dataset, tp.collection))
         with self.conns.engine(tp.dataset).connect() as conn:
-            n = export_table(conn, self.schema, tp, visible_columns(coll, self._allowed()), self.staging)
+            n = export_table(conn, self.schema, tp, visible_columns(coll), self.staging)
         tick()
         return {"rows": n, "per_request": _per_request(tp)}
 
@@ -688,9 +692,6 @@ class _Runner:
             driver(s).insert_rows(cast(Table, DsrRestriction.__table__), rows)
         return out
 
-    def _allowed(self) -> list[str]:
-        return [c for c in self.policy.categories if c == "user" or c.startswith("user.")]
-
     def _changes_for(self, tp: TablePlan) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = {}
         for sid, (_, sealed) in self.requests.items():
@@ -729,18 +730,24 @@ class _Runner:
             return leftovers(conn, self.schema, tp, hits)
 
     def _package(self, plan: Plan) -> dict[str, Any]:
-        allowed = self._allowed()
-        tables = [
-            (t.name, visible_columns(self.schema.collection((t.dataset, t.collection)), allowed)) for t in plan.tables
-        ]
+        tables = [(t.name, visible_columns(self.schema.collection((t.dataset, t.collection)))) for t in plan.tables]
         shown = [(n, c) for n, c in tables if c]
         version = f"{self.policy.version} ({self.policy_version[:12]})"
+        # per table once: whose rows it holds and the personal categories of its columns (for the manifest)
+        present = [(set(t.counts()), held(self.schema.collection((t.dataset, t.collection)))) for t in plan.tables]
         out: dict[str, Any] = {}
         try:
             for sid, (rid, _) in self.requests.items():
-                path, counts = package(
-                    self.staging, sid, ExportMeta(rid, utcnow().isoformat(), version, shown), self.out_dir
+                cats = sorted({c for sids, held_here in present if sid in sids for c in held_here})
+                meta = ExportMeta(
+                    rid,
+                    utcnow().isoformat(),
+                    version,
+                    shown,
+                    tuple(cats),
+                    tuple(undeclared(cats, self.policy.categories)),
                 )
+                path, counts = package(self.staging, sid, meta, self.out_dir)
                 out[str(sid)] = {"export": str(path), "tables": counts}
         finally:
             self.staging.close()
@@ -769,6 +776,8 @@ class _Runner:
                 left = verify.get(key, {})
                 result["verification"] = {"left": left, "verified": not any(left.values())}
                 status = "done" if not any(left.values()) else "unverified"
+            if self.kind != "access" and not tables and not held:
+                status = NO_MATCH  # nothing was changed: never report an erasure of nobody as done
             if key in packaged:
                 result["export"] = packaged[key]["export"]
             updates.append(
@@ -995,14 +1004,15 @@ def run_requests(
 
 
 def _check_identity_types(dmap: DataMap, identities: Sequence[Mapping[str, Sequence[str]]]) -> None:
-    """Refuse a request none of whose identity types any table of the map is searched by: it would find
-    nothing and an erasure would report done, having erased nothing."""
+    """Refuse a request with an identity type no table of the map is searched by: that identity would
+    find nothing (a misspelt header, a value under the wrong type) and an erasure would skip the person."""
     known = {f.identity for _, c in dmap.collections() for f in c.fields if f.identity}
     for i, ids in enumerate(identities):
         given = {kind for kind, values in ids.items() if values}
-        if not given & known:
+        unknown = given - known
+        if unknown:
             raise JagaError(
-                f"no table of the data map is searched by {', '.join(sorted(given))}",
+                f"no table of the data map is searched by {', '.join(sorted(unknown))}",
                 where=f"request {i + 1}" if len(identities) > 1 else None,
                 hint=f"identity types the map knows: {', '.join(sorted(known)) or 'none (mark identity fields)'}",
             )

@@ -30,7 +30,7 @@ from jaga.ledger.identity import Identity
 from jaga.notices import render_notice
 from jaga.policy import Policy, Right, load_policy, taxonomy_for
 from jaga.requests import outbox
-from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
+from jaga.requests.execute import NO_MATCH, BatchOutcome, RequestSpec, run_requests
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
 from jaga.requests.summaries import describe
@@ -137,7 +137,7 @@ def engine_handler(company: Company, kind: str) -> Handler:
         }
         if "export" in result:
             facts["export"] = Path(result["export"]).name
-        if batch.requests[0].status != "done":
+        if batch.requests[0].status not in ("done", NO_MATCH):  # a verified person we hold nothing about
             raise JagaError(
                 f"the {kind} did not finish ({batch.requests[0].status})",
                 where=subject.request_id,

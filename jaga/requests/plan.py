@@ -21,6 +21,7 @@ from jaga.actions.holds import holds
 from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side_by_side
 from jaga.datamap import DataMap
+from jaga.datamap.fides import DATA_TYPES
 from jaga.datamap.graph import Edge, Links, Node, waves
 from jaga.datamap.graph import links as map_links
 from jaga.policy import Policy
@@ -61,10 +62,14 @@ class Plan:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def _coerce(column: Column[Any], value: str) -> Any:
+def _coerce(column: Column[Any], value: str, data_type: str | None = None) -> Any:
+    """An identity value in the column's type, or in the field's Fides ``data_type`` when the map names
+    one; None when it cannot be one (it then finds no rows)."""
     try:
-        kind = column.type.python_type
+        kind = DATA_TYPES.get(data_type) if data_type else column.type.python_type
     except NotImplementedError:
+        return value
+    if kind is None:
         return value
     if kind is int:
         return int(value) if value.lstrip("-").isdigit() else None
@@ -126,7 +131,7 @@ def traverse(
             column = schema.table(node).c[fld.name]
             for subject in subjects:
                 for value in subject.identities.get(fld.identity, ()):
-                    coerced = _coerce(column, value)
+                    coerced = _coerce(column, value, fld.data_type)
                     if coerced is not None:
                         identity_fields.add((node, fld.name))
                         how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
@@ -267,7 +272,9 @@ def erase_modes(datamap: DataMap, policy: Policy, graph: Links | None = None) ->
     deleted, so no foreign key ever breaks. Rows of a table with no personal data stay as well (an
     erasure never touches them: ``orders`` mapped as mere bookkeeping still point at their customer),
     and so do the rows of ``graph.pinned`` tables (something the erasure must not change points at
-    them). Fixpoint over the reference graph (``graph``: the map's and the database's keys).
+    them). Fixpoint over the reference graph (``graph``: the map's and the database's keys). A table
+    with a Fides ``read_only`` field is only ever updated (its read-only columns kept), and one whose
+    personal fields are all read-only is left as it is.
     """
     graph = graph or map_links(datamap)
     table_holds, column_holds = holds(datamap, policy)
@@ -275,13 +282,13 @@ def erase_modes(datamap: DataMap, policy: Policy, graph: Links | None = None) ->
     untouched: set[Node] = set()
     for ds, coll in datamap.collections():
         node = (ds.key, coll.name)
-        personal = [f.name for f in coll.fields if f.personal]
+        personal = [f.name for f in coll.fields if f.personal and not f.read_only]
         if not personal:
             untouched.add(node)
         held = column_holds.get(node, {})
         if node in table_holds or (personal and all(p in held for p in personal)):
             modes[node] = "hold"
-        elif held or coll.erase == "update" or node in graph.pinned:
+        elif held or coll.erase == "update" or node in graph.pinned or any(f.read_only for f in coll.fields):
             modes[node] = "update"
         else:
             modes[node] = "delete"

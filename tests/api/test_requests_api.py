@@ -193,6 +193,7 @@ def test_the_data_map_and_its_check_over_http(client: TestClient, store: Engine,
         "ok": True,
         "tables": len(shown.json()["tables"]),
         "problems": [],
+        "notes": [],
     }
     engine = make_engine(company)
     with engine.begin() as conn:
