@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from jaga.errors import JagaError
-from jaga.requests.execute import RequestSpec
+from jaga.requests.execute import RequestSpec, normalised
 from jaga.requests.plan import Kind
 
 JSON_LINES = (".jsonl", ".ndjson")
@@ -35,7 +35,9 @@ def read_batch(path: Path, kind: Kind) -> list[RequestSpec]:
     for line, identities in rows:
         if not identities:
             raise JagaError("no identity on this row", where=f"{path}:{line}", hint="give at least one value")
-        specs.append(RequestSpec(kind, identities))
+        spec = RequestSpec(kind, identities)
+        normalised(spec, f"{path}:{line}")  # a malformed identity is refused here, naming its line
+        specs.append(spec)
     if not specs:
         raise JagaError("the file holds no requests", where=str(path))
     return specs

@@ -51,6 +51,7 @@ from jaga.actions.target import settle, side_by_side
 from jaga.datamap import Connections, DataMap, load_datamap
 from jaga.datamap.graph import waves
 from jaga.errors import JagaError, NotFoundError
+from jaga.identity import InvalidIdentity, normalise
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
 from jaga.requests.plan import (
     Kind,
@@ -61,7 +62,6 @@ from jaga.requests.plan import (
     assemble,
     deferrable,
     hold_until,
-    normalise,
     render,
     traverse,
 )
@@ -141,11 +141,16 @@ def _identity_keys(secret: bytes, identities: Mapping[str, Sequence[str]]) -> di
     }
 
 
-def _normalised(spec: RequestSpec) -> dict[str, list[str]]:
+def normalised(spec: RequestSpec, where: str | None = None) -> dict[str, list[str]]:
+    """The request's identities in their one normal form (:mod:`jaga.identity`); a malformed one is
+    refused before anything runs, naming the request and the type, never the value."""
     out: dict[str, list[str]] = {}
     for kind, value in spec.identities.items():
         values = [value] if isinstance(value, str) else list(value)
-        out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        try:
+            out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        except InvalidIdentity as exc:
+            raise InvalidIdentity(f"{kind}: {exc.message}", where=where, hint=exc.hint) from None
     if not any(out.values()):
         raise JagaError("a request needs at least one identity", hint="give e.g. --identity email=...")
     return out
@@ -844,7 +849,7 @@ def run_requests(
     kind = specs[0].kind
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
     pol, dmap, version = load_config(policy, paths)
-    identities = [_normalised(s) for s in specs]
+    identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
     if dry_run:
         return _dry_run(kind, dmap, pol, identities, connections)

@@ -22,7 +22,9 @@ from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side_by_side
 from jaga.datamap import DataMap, edges
 from jaga.datamap.graph import Edge, Node, parents, waves
+from jaga.identity import normalise
 from jaga.policy import Policy
+from jaga.requests.match import attribute, by_form, candidates, where_matches
 from jaga.store.db import python_type
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
@@ -35,16 +37,6 @@ class Subject:
     sid: int
     request_id: str
     identities: Mapping[str, tuple[str, ...]]
-
-
-def normalise(kind: str, value: str) -> str:
-    """Identities compare in one canonical form: emails lower-case, NIK/phone without separators."""
-    value = value.strip()
-    if "email" in kind:
-        return value.lower()
-    if kind in ("nik", "npwp", "kk") or "phone" in kind:
-        return "".join(ch for ch in value if ch.isdigit() or ch == "+")
-    return value
 
 
 @dataclass
@@ -104,19 +96,24 @@ def traverse(
             have |= new
             pending.setdefault(target, {}).setdefault(value, set()).update(new)
 
+    # identity columns compared by their stored form (any spelling of an email, phone or ID number)
+    forms: dict[tuple[Node, str], str] = {}
     for ds, coll in datamap.collections():
         node = (ds.key, coll.name)
         for fld in coll.fields:
             if not fld.identity:
                 continue
             column = schema.table(node).c[fld.name]
+            if by_form(schema, node, fld.name, fld.identity):
+                forms[(node, fld.name)] = fld.identity
             for subject in subjects:
                 for value in subject.identities.get(fld.identity, ()):
-                    coerced = _coerce(column, value)
-                    if coerced is not None:
-                        identity_fields.add((node, fld.name))
-                        how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
-                        add((node, fld.name), coerced, {subject.sid})
+                    for spelling in candidates(fld.identity, value):
+                        coerced = spelling if (node, fld.name) in forms else _coerce(column, spelling)
+                        if coerced is not None:
+                            identity_fields.add((node, fld.name))
+                            how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
+                            add((node, fld.name), coerced, {subject.sid})
     rows: dict[Node, dict[Key, set[int]]] = {}
     hits: dict[Node, set[Key]] = {}
     while pending:
@@ -129,8 +126,13 @@ def traverse(
         for (node, fname), delta in rounds:
             table = schema.table(node)
             wanted = list(dict.fromkeys([*schema.pk(node), fname, *(e.src_field for e in outs.get(node, []))]))
+            kind = forms.get((node, fname))
             queries = [
-                select(*(table.c[n] for n in wanted)).where(schema.where_in(node, fname, chunk))
+                select(*(table.c[n] for n in wanted)).where(
+                    schema.where_in(node, fname, chunk)
+                    if kind is None
+                    else where_matches(schema, node, fname, kind, chunk)
+                )
                 for chunk in chunks(delta, schema.chunk_size(node))
             ]
             wanted_by.append(wanted)
@@ -148,30 +150,36 @@ def traverse(
                     at[e.src_field],
                     known.setdefault((e.dst, e.dst_field), {}),
                     pending.setdefault((e.dst, e.dst_field), {}),
+                    forms.get((e.dst, e.dst_field)),
                 )
                 for e in out_edges
             ]
+            kind = forms.get((node, fname))
             used: set[int] = set()  # edges that led somewhere from these rows
             found = rows.setdefault(node, {})
             direct = hits.setdefault(node, set()) if (node, fname) in identity_fields else None
             for row in result:
-                sids = delta[row[match_at]]
+                matched = delta.get(row[match_at] if kind is None else attribute(kind, row[match_at]))
+                if matched is None:
+                    continue  # the database matched a spelling we cannot place: never guess whose it is
+                sids = matched
                 key = tuple(row[i] for i in key_at)
                 found.setdefault(key, set()).update(sids)
                 if direct is not None:
                     direct.add(key)
-                for j, (_, i, seen, todo) in enumerate(follow):
-                    value = row[i]
-                    if value is None:
+                for j, (_, i, seen, todo, to_form) in enumerate(follow):
+                    raw = row[i]
+                    if raw is None:
                         continue
                     used.add(j)
-                    have = seen.get(value)
-                    if have is None:
-                        seen[value], todo[value] = set(sids), set(sids)
-                    elif not sids <= have:
-                        new = sids - have
-                        have |= new
-                        todo.setdefault(value, set()).update(new)
+                    for value in (raw,) if to_form is None else candidates(to_form, str(raw)):
+                        have = seen.get(value)
+                        if have is None:
+                            seen[value], todo[value] = set(sids), set(sids)
+                        elif not sids <= have:
+                            new = sids - have
+                            have |= new
+                            todo.setdefault(value, set()).update(new)
             for j in used:
                 e = follow[j][0]
                 how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")

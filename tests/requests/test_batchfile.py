@@ -37,10 +37,12 @@ def test_csv_rows_become_requests(tmp_path: Path) -> None:
 
 def test_json_lines_take_a_value_or_a_list(tmp_path: Path) -> None:
     path = tmp_path / "people.jsonl"
-    path.write_text('{"email": "ani@contoh.co.id"}\n\n{"email": ["b@x.id", " "], "nik": "3174"}\n', encoding="utf-8")
+    path.write_text(
+        '{"email": "ani@contoh.co.id"}\n\n{"email": ["b@x.id", " "], "nik": "3174012345678901"}\n', encoding="utf-8"
+    )
     assert [s.identities for s in read_batch(path, "access")] == [
         {"email": ["ani@contoh.co.id"]},
-        {"email": ["b@x.id"], "nik": ["3174"]},
+        {"email": ["b@x.id"], "nik": ["3174012345678901"]},
     ]
 
 
@@ -54,6 +56,10 @@ def test_json_lines_take_a_value_or_a_list(tmp_path: Path) -> None:
         ("a.csv", "email\na@b.id,0812\n", "a.csv:2", "2 values but 1 columns"),
         ("a.csv", "email,\na@b.id,\n", "a.csv:1", "first row must name the identity type"),
         ("a.csv", "email\n", "a.csv", "holds no requests"),
+        ("a.csv", 'email\nok@b.id\n"x,attacker@evil.io"\n', "a.csv:3", "email: malformed email address"),
+        ("a.jsonl", '{"email": "victim<attacker@evil.io>"}\n', "a.jsonl:1", "exactly one mailbox"),
+        ("a.csv", "phone\n0812\n", "a.csv:2", "phone: malformed phone number"),
+        ("a.jsonl", '{"nik": "3174"}\n', "a.jsonl:1", "malformed NIK"),
     ],
 )
 def test_a_bad_file_is_named_with_its_line(tmp_path: Path, name: str, content: str, where: str, message: str) -> None:
@@ -73,9 +79,11 @@ def test_a_binary_or_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         read_batch(tmp_path / "nope.csv", "erasure")
 
 
-_VALUE = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
-_PERSON = st.dictionaries(
-    st.sampled_from(["email", "phone", "nik"]),
+_VALUE = st.text(
+    max_size=200, alphabet=st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+)
+_PERSON = st.dictionaries(  # free-text identity types: any value is well-formed, the file format is under test
+    st.sampled_from(["customer_no", "employee_no", "member_id"]),
     st.lists(_VALUE.filter(lambda v: bool(v.strip())).map(str.strip), min_size=1, max_size=3),
     min_size=1,
 )
