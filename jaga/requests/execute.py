@@ -65,6 +65,7 @@ from jaga.requests.plan import (
     render,
     traverse,
 )
+from jaga.requests.scope import Scope, make_scope, scope_of
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
 from jaga.store.db import driver
@@ -83,6 +84,9 @@ class RequestSpec:
     identities: Mapping[str, str | Sequence[str]]
     changes: Mapping[str, str] = field(default_factory=dict)
     categories: Sequence[str] | None = None
+    """An erasure's scope: only these data categories are erased (default: all personal data)."""
+    masking: Mapping[str, str] = field(default_factory=dict)
+    """An erasure's masking per category (``{"user.contact": "hash"}``); a masked category is in scope."""
 
 
 @dataclass
@@ -267,6 +271,9 @@ class _Runner:
                     sid: (rid, self.sealer.unseal(sealed) if sealed else None) for sid, rid, sealed in requests
                 }
             self.plan_sealed = batch.plan_sealed
+        first = next(iter(self.requests.values()), ("", None))[1] or {}
+        self.scope: Scope | None = first.get("scope")
+        """The batch's erasure scope, sealed with each of its requests (``None``: all personal data)."""
         self.policy, self.datamap, digest = load_config(self.policy_path, self.map_paths)
         if self.datamap.digest != self.map_digest or digest != self.policy_version:
             raise JagaError(
@@ -288,7 +295,9 @@ class _Runner:
     @cached_property
     def defer(self) -> set[tuple[str, str]]:
         """Tables an erasure finds by deleting from them (:func:`deferrable`); every other kind reads all."""
-        return deferrable(self.datamap, self.policy, self.schema) if self.kind == "erasure" else set()
+        if self.kind != "erasure" or self.scope:
+            return set()  # a scoped erasure deletes nothing, so nothing is found by deleting
+        return deferrable(self.datamap, self.policy, self.schema)
 
     def plan(self) -> Plan:
         subjects = self.subjects()
@@ -302,7 +311,18 @@ class _Runner:
                     [n[0], n[1], col, [[v, sorted(s)] for v, s in values.items()]] for n, (col, values) in seeds.items()
                 ],
             }
-            plan = assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds)  # type: ignore[arg-type]
+            plan = assemble(
+                self.kind,  # type: ignore[arg-type]
+                self.datamap,
+                self.policy,
+                self.schema,
+                subjects,
+                rows,
+                hits,
+                how,
+                seeds,
+                self.scope,
+            )
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
@@ -333,7 +353,18 @@ class _Runner:
         hits = {(d, c): {tuple(k) for k in keys} for d, c, keys in frozen["hits"]}
         how = {(d, c): set(h) for d, c, h in frozen["how"]}
         seeds = {(d, c): (col, {v: set(s) for v, s in values}) for d, c, col, values in frozen.get("seeds", [])}
-        return assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds)  # type: ignore[arg-type]
+        return assemble(
+            self.kind,  # type: ignore[arg-type]
+            self.datamap,
+            self.policy,
+            self.schema,
+            subjects,
+            rows,
+            hits,
+            how,
+            seeds,
+            self.scope,
+        )
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
@@ -649,11 +680,21 @@ class _Runner:
         nodes = [(tp.dataset, tp.collection) for tp in plan.tables]
         for node in nodes:
             self.schema.table(node)  # reflected here, not on the worker threads
-        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
+        jobs = [partial(self._leftovers, tp, self._erased_hits(tp, hits)) for tp in plan.tables]
         for tp, counts in zip(plan.tables, side_by_side(jobs, concurrent=self.schema.concurrent(nodes)), strict=True):
             for sid in self.requests:
                 left[str(sid)][tp.name] = counts.get(sid, 0)
         return {"left": left}
+
+    def _erased_hits(self, tp: TablePlan, hits: Mapping[tuple[str, str], set[Any]]) -> set[Any]:
+        """Rows still found through an identity column count as left over, unless a scoped erasure left
+        every identity column of the table alone (out of its scope, the row is meant to be found)."""
+        found = hits.get((tp.dataset, tp.collection), set())
+        if self.scope is None:
+            return found
+        erased = {c.name for c in tp.columns}
+        identity = [f.name for f in self.schema.collection((tp.dataset, tp.collection)).fields if f.identity]
+        return found if any(name in erased for name in identity) else set()
 
     def _leftovers(self, tp: TablePlan, hits: set[Any]) -> dict[int, int]:
         with self.conns.engine(tp.dataset).connect() as conn:
@@ -851,8 +892,11 @@ def run_requests(
     pol, dmap, version = load_config(policy, paths)
     identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
+    scope = scope_of([make_scope(s.categories, s.masking, taxonomy_for(pol)) for s in specs])
+    if scope is not None and kind != "erasure":
+        raise JagaError("only an erasure can be limited to categories", hint="leave out --category and --mask")
     if dry_run:
-        return _dry_run(kind, dmap, pol, identities, connections)
+        return _dry_run(kind, dmap, pol, identities, connections, scope)
     if kind == "rectification":
         for spec in specs:
             _check_targets(dmap, spec.changes)
@@ -875,7 +919,10 @@ def run_requests(
         s.flush()
         sealer, secret, now = _Sealer(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
         submitted: dict[int, tuple[str, dict[str, Any]]] = {
-            sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
+            sid: (
+                str(uuid.uuid4()),
+                {"identities": ids, "changes": dict(spec.changes), **({"scope": scope} if scope else {})},
+            )
             for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
         }
         driver(s).insert_rows(
@@ -930,6 +977,7 @@ def _dry_run(
     pol: Policy,
     identities: list[dict[str, list[str]]],
     connections: Mapping[str, str] | None,
+    scope: Scope | None = None,
 ) -> BatchOutcome:
     conns = Connections(dmap, connections)
     try:
@@ -938,7 +986,7 @@ def _dry_run(
             Subject(i, f"dry-run-{i}", {k: tuple(v) for k, v in ids.items()}) for i, ids in enumerate(identities)
         ]
         rows, hits, how, _ = traverse(dmap, schema, subjects)
-        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how)
+        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, scope=scope)
         text = render(plan, schema)
     finally:
         conns.dispose()

@@ -25,6 +25,7 @@ from jaga.datamap.graph import Edge, Node, parents, waves
 from jaga.identity import normalise
 from jaga.policy import Policy
 from jaga.requests.match import attribute, by_form, candidates, where_matches
+from jaga.requests.scope import Scope, scoped_columns
 from jaga.store.db import python_type
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
@@ -293,10 +294,14 @@ def assemble(
     hits: dict[Node, set[Key]],
     how: dict[Node, set[str]],
     seeds: Seeds | None = None,
+    scope: Scope | None = None,
 ) -> Plan:
-    """A plan from traversal results (fresh, or frozen in the store and read back on resume)."""
+    """A plan from traversal results (fresh, or frozen in the store and read back on resume); an erasure
+    with a ``scope`` updates only the in-scope columns (:mod:`jaga.requests.scope`) and deletes nothing."""
     seeds = seeds or {}
     modes = erase_modes(datamap, policy) if kind == "erasure" else {}
+    if kind == "erasure" and scope:
+        modes = {node: "hold" if mode == "hold" else "update" for node, mode in modes.items()}
     # children before parents; inside a wave, tables that change before those only held, so that the
     # runner can group a wave's erasures and run them side by side
     order = [
@@ -315,7 +320,13 @@ def assemble(
         plan.via = seeds.get(node)
         plan.hold = table_holds.get(node)
         plan.held_columns = dict(column_holds.get(node, {}))
-        if mode == "update":
+        if kind == "erasure" and scope:
+            plan.columns = scoped_columns(coll, schema.table(node), scope, plan.held_columns)
+            if not plan.columns:
+                continue  # nothing of the scope here: the table is not touched
+            if mode == "hold":
+                plan.columns = []
+        elif mode == "update":
             table = schema.table(node)
             plan.columns = [
                 cp

@@ -185,3 +185,12 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM customers WHERE email = :e"), {"e": email}).scalar() == 0
     engine.dispose()
+
+
+def test_cli_refuses_an_identity_naming_two_mailboxes_with_exit_2(tmp_path: Path) -> None:
+    base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY)]
+    for hostile in ("x,attacker@evil.io", "victim<attacker@evil.io>"):
+        result = runner.invoke(app, [*base, "--identity", f"email={hostile}"], env={"COLUMNS": "200"})
+        assert result.exit_code == 2, result.output
+        assert "malformed email address" in result.output and "attacker" not in result.output
+        assert "Traceback" not in result.output
