@@ -571,6 +571,8 @@ class _Runner:
                     self._remember(tp)  # before the company commit: a crash after it loses nothing
             elif action == "erase":
                 n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
+                if tp.hold is not None and coll.restrict_column:  # held rows, erased but what the law needs
+                    restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
             elif action == "rectify":
                 n = rectify_rows(conn, self.schema, tp, self._validated_changes(tp), tick)
             elif coll.restrict_column:
@@ -636,7 +638,7 @@ class _Runner:
                 "law": hold.law if hold else None,
                 "rule": hold.rule if hold else None,
                 "until": until.isoformat() if until else None,
-                "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
+                "columns": sorted(tp.held_columns),  # every field kept (a held table keeps what its law needs)
             }
         with self._store_turn, session_scope(self.store_url) as s:  # steps of a wave take turns (_remember)
             for part in _chunked([r["request_id"] for r in rows]):

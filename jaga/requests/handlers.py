@@ -31,6 +31,7 @@ from jaga.notices import render_notice
 from jaga.policy import Policy, Right, load_policy, taxonomy_for
 from jaga.requests import outbox
 from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
+from jaga.requests.holdnote import held_note
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
 
@@ -149,7 +150,8 @@ def engine_handler(company: Company, kind: str) -> Handler:
                 where=subject.request_id,
                 hint="look at the batch with `jaga requests resume`, then complete the request by hand",
             )
-        return Outcome(summary=_summary(kind, result), facts=facts)
+        note = held_note(result, subject.language)
+        return Outcome(summary=_summary(kind, result) + (f"\n{note}" if note else ""), facts=facts)
 
     return handle
 

@@ -253,7 +253,9 @@ def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
         if not personal:
             untouched.add(node)
         held = column_holds.get(node, {})
-        if node in table_holds or (personal and all(p in held for p in personal)):
+        # a table-wide hold keeps its rows but only the columns its law needs (in ``held``): the rest of
+        # them is erased in place (see jaga.actions.holds)
+        if (personal and all(p in held for p in personal)) or (node in table_holds and not personal):
             modes[node] = "hold"
         elif held or coll.erase == "update":
             modes[node] = "update"
@@ -387,7 +389,8 @@ def render(plan: Plan, schema: Schema) -> str:
         for col, hold in sorted(tp.held_columns.items()):
             lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
         if tp.hold:
-            lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, not erased")
+            kept = "all columns" if tp.mode == "hold" else "the kept columns above"
+            lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, keeping {kept}")
         lines.append(f"    SQL (chunks of {schema.chunk_size(node)} keys): {sql}")
     return "\n".join(lines)
 
