@@ -162,13 +162,13 @@ def normalise(kind: str, value: str) -> str:
 
 
 def stored_form(kind: str, value: str) -> str:
-    """How the planner compares a value stored in the company's database: emails lower-cased and
-    trimmed, phone and ID numbers without blanks or separators, other identities as they are. The
+    """How the planner compares a value stored in the company's database: emails lower-cased, phone
+    and ID numbers without blanks or separators, other identities as they are. The
     Python twin of :func:`column_form`, so a row the database matched is attributed to the same
     person here."""
     form = form_of(kind)
     if form is Form.email:
-        return value.strip(" ").lower()
+        return value.lower()
     if form is Form.text:
         return value
     out = value
@@ -178,12 +178,12 @@ def stored_form(kind: str, value: str) -> str:
 
 
 def column_form(kind: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """:func:`stored_form` as SQL (``lower``, ``trim`` and ``replace`` exist alike on SQLite,
-    PostgreSQL and MariaDB). A plain column is returned as is for other identities, so their lookups
-    keep using the column's index."""
+    """:func:`stored_form` as SQL (``lower`` and ``replace`` exist alike on SQLite, PostgreSQL and
+    MariaDB); an index on the same expression serves it. Other identities get the plain column, so
+    their lookups keep using its index."""
     form = form_of(kind)
     if form is Form.email:
-        return func.lower(func.trim(column))
+        return func.lower(column)  # the expression of the usual ``CREATE INDEX … (lower(email))``
     if form is Form.text:
         return column
     out: ColumnElement[Any] = column
