@@ -3,6 +3,11 @@ person's rows and nothing else: full table dumps before and after differ only th
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +20,7 @@ from jaga.cli import app
 from jaga.datamap import load_datamap
 from jaga.errors import JagaError
 from jaga.policy import covers
-from jaga.requests import RequestSpec, run_requests
+from jaga.requests import RequestSpec, resume, run_requests
 from jaga.store import make_engine
 from tests.requests.conftest import POLICY, connections
 
@@ -114,3 +119,29 @@ def test_only_an_erasure_takes_a_scope(company: str, tmp_path: Path) -> None:
             connections=connections(company),
             out_dir=tmp_path,
         )
+
+
+_CHILD = """
+import json, sys
+from jaga.requests import RequestSpec, run_requests
+emails, datamap, policy, conns = json.loads(sys.argv[1])
+run_requests([RequestSpec("erasure", {"email": e}, categories=["user.name"]) for e in emails], datamap=datamap,
+             policy=policy, connections=conns)
+"""
+
+
+def test_a_scoped_erasure_killed_midway_resumes_with_its_scope(company: str) -> None:
+    engine = make_engine(company)
+    with engine.connect() as conn:
+        emails = [r[0] for r in conn.execute(text("SELECT email FROM customers WHERE id > 5 ORDER BY id LIMIT 3"))]
+    engine.dispose()
+    before = _dump(company)
+    env = {**os.environ, "JAGA_DSR_CRASH": "1:during", "PYTHONPATH": str(Path(__file__).parents[2])}
+    args = json.dumps([emails, str(DATAMAP), str(POLICY), connections(company)])
+    proc = subprocess.run([sys.executable, "-c", _CHILD, args], env=env, capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    outcomes = resume(connections=connections(company))
+    assert len(outcomes) == 1 and outcomes[0].status == "done"
+    assert all(r.result["verification"]["verified"] for r in outcomes[0].requests)
+    changed = _changed(before, _dump(company))
+    assert changed and {(t, c) for t, _, c in changed} <= _in_scope(["user.name"])
