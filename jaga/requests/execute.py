@@ -301,6 +301,7 @@ class _Runner:
 
     def plan(self) -> Plan:
         subjects = self.subjects()
+        build = partial(assemble, self.kind, self.datamap, self.policy, self.schema, scope=self.scope)  # type: ignore[arg-type]
         if self.plan_sealed is None:
             rows, hits, how, seeds = traverse(self.datamap, self.schema, subjects, self.defer)
             frozen = {
@@ -311,18 +312,7 @@ class _Runner:
                     [n[0], n[1], col, [[v, sorted(s)] for v, s in values.items()]] for n, (col, values) in seeds.items()
                 ],
             }
-            plan = assemble(
-                self.kind,  # type: ignore[arg-type]
-                self.datamap,
-                self.policy,
-                self.schema,
-                subjects,
-                rows,
-                hits,
-                how,
-                seeds,
-                self.scope,
-            )
+            plan = build(subjects, rows, hits, how, seeds)
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
@@ -353,18 +343,7 @@ class _Runner:
         hits = {(d, c): {tuple(k) for k in keys} for d, c, keys in frozen["hits"]}
         how = {(d, c): set(h) for d, c, h in frozen["how"]}
         seeds = {(d, c): (col, {v: set(s) for v, s in values}) for d, c, col, values in frozen.get("seeds", [])}
-        return assemble(
-            self.kind,  # type: ignore[arg-type]
-            self.datamap,
-            self.policy,
-            self.schema,
-            subjects,
-            rows,
-            hits,
-            how,
-            seeds,
-            self.scope,
-        )
+        return build(subjects, rows, hits, how, seeds)
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
