@@ -56,11 +56,13 @@ def by_form(schema: Schema, node: Node, fname: str, kind: str) -> bool:
 def candidates(kind: str, value: str) -> tuple[str, ...]:
     """Every stored form a given identity value may be found under.
 
-    ``value`` is normally already normal; a value frozen by an older version (digits and plus) or
-    reached through a reference from another table is normalised here first, and kept as it is when
-    it cannot be (it may still match exactly)."""
-    if form_of(kind) is Form.text:
-        return (value,)
+    ``value`` is normally already normal (run_requests normalised it); a value frozen by an older
+    version (digits and plus) or reached through a reference from another table is normalised here
+    first, and kept in its stored form when it cannot be (it may still match exactly). Only a phone
+    has more than one stored form, so only a phone is parsed (and checked valid) again: a short or
+    broken number must not turn into a few digits that match other people's rows."""
+    if form_of(kind) is not Form.phone:
+        return (stored_form(kind, value),)
     try:
         return spellings(kind, normalise(kind, value))
     except InvalidIdentity:
