@@ -79,11 +79,12 @@ def _table_hold(coll: Collection, policy: Policy) -> Hold:
             where=coll.where,
             hint="write the key of a retention rule, or the law and its period, e.g. 'UU KUP art. 28(11) — 10 years'",
         )
-    return Hold("map", text, Duration.parse(f"{match.group(1)} {match.group(2)}"), coll.hold_from)
+    return Hold("map", text, Duration.parse(f"{match.group(1)} {match.group(2)}"), coll.hold_from, coll.hold_keeps)
 
 
 def _hold(rule: str, legal: LegalHold, coll: Collection) -> Hold:
-    keeps = tuple(legal.keeps) if legal.keeps is not None else None
+    """A rule's hold on this table; the map's ``jaga.hold_keeps`` for the table wins over the rule's."""
+    keeps = coll.hold_keeps if coll.hold_keeps is not None else tuple(legal.keeps) if legal.keeps is not None else None
     return Hold(rule, legal.law, legal.duration, coll.hold_from, keeps)
 
 

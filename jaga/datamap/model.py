@@ -73,6 +73,8 @@ class Collection:
     restrict_column: str | None = None
     # (trigger, column) pairs: the column a retention clock runs from; trigger "*" serves every trigger
     retention_trigger: tuple[tuple[str, str], ...] = ()
+    # the data categories the table's legal hold needs kept (None: the hold's own, or the default)
+    hold_keeps: tuple[str, ...] | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

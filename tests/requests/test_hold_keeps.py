@@ -8,8 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, text
 
+from jaga.datamap import load_datamap
+from jaga.datamap.loader import DataMapInvalid
 from jaga.requests import RequestSpec, run_requests
 from jaga.requests.holdnote import held_note
 from jaga.store import make_engine
@@ -146,3 +149,35 @@ def test_a_hold_naming_what_its_law_keeps_keeps_only_that(company: str, tmp_path
     assert mine["billing_name"] != "Buyer 1" and mine["street"] != "Jl. Merdeka 1"
     (held,) = [h for h in result["held"] if h["table"] == "shop.shop_invoices"]
     assert set(held["columns"]) == {"amount", "npwp"}
+
+
+def test_the_map_can_name_what_a_tables_hold_keeps(company: str, tmp_path: Path) -> None:
+    """``jaga.hold_keeps`` on the table wins over the rule's (and the default) for that table."""
+    _shop(company)
+    datamap = tmp_path / "shop.yaml"
+    datamap.write_text(
+        MAP.replace(
+            "jaga: {legal_hold: tax_records, hold_from: issued_at}",
+            'jaga: {legal_hold: "UU KUP art. 28(11) — 10 years", hold_from: issued_at, hold_keeps: [user.financial]}',
+        ),
+        encoding="utf-8",
+    )
+    result = run_requests(
+        [RequestSpec("erasure", {"email": "buyer1@contoh.co.id"})],
+        datamap=datamap,
+        policy=POLICY,
+        connections={"shop": company},
+    )
+    assert result.requests[0].result["verification"]["verified"]
+    mine = _invoices(company)[1]
+    assert mine["amount"] == 1000 and mine["npwp"] != "01.234.567.8-901.001" and mine["billing_name"] != "Buyer 1"
+    (held,) = [h for h in result.requests[0].result["held"] if h["table"] == "shop.shop_invoices"]
+    assert held["columns"] == ["amount"]
+
+
+def test_an_unknown_category_in_hold_keeps_names_its_line(tmp_path: Path) -> None:
+    datamap = tmp_path / "shop.yaml"
+    datamap.write_text(MAP.replace("hold_from: issued_at}", "hold_from: issued_at, hold_keeps: [user.nonsense]}"))
+    with pytest.raises(DataMapInvalid) as caught:
+        load_datamap([datamap])
+    assert "unknown data category 'user.nonsense'" in str(caught.value) and "shop.yaml:" in str(caught.value)
