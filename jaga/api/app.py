@@ -16,12 +16,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from jaga import __version__
 from jaga.api import audit, datamap, decide, keys, ledger, requests
 from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
+from jaga.api.guard import BodyLimits, BodyTooLarge, guard, on_too_large
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy, load_policy
@@ -52,13 +54,20 @@ async def _jaga_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 class _App(FastAPI):
-    """FastAPI with the decision endpoint's fast path in front (see :mod:`jaga.api.fast`)."""
+    """FastAPI with the decision endpoint's fast path in front (see :mod:`jaga.api.fast`), and in front of
+    both the checks made before a body is read (:mod:`jaga.api.guard`) and, when given, the ``Host`` check."""
 
     _fast: Any = None
+    body_limits: BodyLimits = BodyLimits(json=1024 * 1024, bulk=32 * 1024 * 1024)
+    allowed_hosts: Sequence[str] | None = None
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         if self._fast is None:
-            self._fast = fast_decide(super().__call__, lambda: cast(ApiState, self.state.jaga))
+            state = lambda: cast(ApiState, self.state.jaga)  # noqa: E731
+            front = guard(fast_decide(super().__call__, state), state, self.body_limits)
+            if self.allowed_hosts is not None:
+                front = TrustedHostMiddleware(front, allowed_hosts=list(self.allowed_hosts), www_redirect=False)
+            self._fast = front
         await self._fast(scope, receive, send)
 
 
@@ -70,18 +79,24 @@ def create_app(
     audit_mode: AuditMode | str = AuditMode.denials,
     company: Company | None = None,
     companies: Mapping[str, Company] | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """An app over ``engine`` (default: the configured store, already migrated).
 
     ``policy`` serves every tenant; ``policies`` maps tenant slugs to their own policy and wins over it.
     ``company`` and ``companies`` say, the same way, where the data map and databases are for running
-    data-subject requests (without one, those endpoints answer 503).
+    data-subject requests (without one, those endpoints answer 503). ``allowed_hosts`` refuses requests
+    naming any other ``Host`` (``jaga serve``; None when the caller checks it, as the web app does).
+    Body limits come from the settings.
     """
     app = _App(
         title="jaga",
         version=__version__,
         description="Privacy policy as code: consent ledger, decisions, audit (UU PDP and GDPR).",
     )
+    settings = get_settings()
+    app.body_limits = BodyLimits(json=settings.max_body_bytes, bulk=settings.max_upload_bytes)
+    app.allowed_hosts = allowed_hosts
     bind = engine or make_engine()
     app.state.jaga = ApiState(
         sessions=sessionmaker(bind, expire_on_commit=False),
@@ -96,6 +111,7 @@ def create_app(
         store_url=bind.url.render_as_string(hide_password=False),
     )
     app.add_exception_handler(JagaError, _jaga_error)
+    app.add_exception_handler(BodyTooLarge, on_too_large)
     for router in (ledger.router, decide.router, audit.router, keys.router, requests.router, datamap.router):
         app.include_router(router)
 
@@ -109,6 +125,14 @@ def create_app(
 SERVE_POLICY = "JAGA_SERVE_POLICY"
 SERVE_AUDIT = "JAGA_SERVE_AUDIT"
 SERVE_MAPS = "JAGA_SERVE_MAPS"
+SERVE_HOSTS = "JAGA_SERVE_HOSTS"
+
+
+def served_hosts(bind: str) -> list[str]:
+    """The ``Host`` names ``jaga serve`` answers: the settings' (public URL, ``JAGA_TRUSTED_HOSTS``) and the
+    address it is bound to, unless that is a wildcard (which names no host)."""
+    extra = [] if bind in ("0.0.0.0", "::", "") else [bind]
+    return list(dict.fromkeys([*get_settings().allowed_hosts(), *extra]))
 
 
 def served_company(policy: Path | None, maps: Sequence[Path]) -> Company | None:
@@ -138,4 +162,5 @@ def served_app() -> FastAPI:
         load_policy(path) if path else None,
         audit_mode=os.environ.get(SERVE_AUDIT, "denials"),
         company=served_company(Path(path) if path else None, maps),
+        allowed_hosts=[h for h in os.environ.get(SERVE_HOSTS, "").split(",") if h] or served_hosts(""),
     )

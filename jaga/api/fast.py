@@ -51,7 +51,8 @@ async def _body(receive: Receive) -> tuple[bytes, list[Message]]:
             return b"".join(chunks), messages
 
 
-def _bearer(scope: MutableMapping[str, Any]) -> str | None:
+def bearer(scope: MutableMapping[str, Any]) -> str | None:
+    """The API key of ``Authorization: Bearer ...``, read from the headers alone."""
     for name, value in scope["headers"]:
         if name == b"authorization":
             text = value.decode("latin-1")
@@ -89,7 +90,7 @@ def _answer(state: ApiState, raw: str, body: bytes) -> bytes | None:
     return json.dumps(decision.as_dict(), separators=(",", ":")).encode()
 
 
-def _own_path(scope: MutableMapping[str, Any]) -> str:
+def own_path(scope: MutableMapping[str, Any]) -> str:
     """The path below where this app is mounted: under ``jaga up`` the API sits at ``/api``, and
     Starlette passes a mounted app the full path with the mount point in ``root_path``."""
     path: str = scope["path"]
@@ -101,10 +102,10 @@ def fast_decide(app: ASGIApp, state: Callable[[], ApiState]) -> ASGIApp:
     """``app`` with ``POST /v1/decide`` answered directly when the request is an ordinary one."""
 
     async def handle(scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _own_path(scope) != _PATH or scope["method"] != "POST":
+        if scope["type"] != "http" or own_path(scope) != _PATH or scope["method"] != "POST":
             await app(scope, receive, send)
             return
-        raw = _bearer(scope)
+        raw = bearer(scope)
         body, messages = await _body(receive)
         answer: bytes | None = None
         if raw is not None and messages[-1]["type"] == "http.request":

@@ -13,7 +13,6 @@ from jaga import ledger
 from jaga.api.auth import Caller, Scope
 from jaga.api.deps import ApiState, decide_state, get_session, require, tenant_policy, writer_caller
 from jaga.api.schemas import GuardianIn, LinkIn, RecordBatchIn, RecordIn, SubjectIn, UnsubscribeLinkIn
-from jaga.errors import NotFoundError
 from jaga.ledger import EventIn, SubjectRef
 from jaga.policy import Policy
 from jaga.store.models.tenant import Tenant
@@ -150,9 +149,12 @@ def make_unsubscribe_link(
 def unsubscribe(
     tenant: str, token: str = Query(max_length=2000), session: Session = Depends(get_session)
 ) -> dict[str, str]:
-    """One-click opt-out (RFC 8058 style POST): the signed token is the only authorisation needed."""
+    """One-click opt-out (RFC 8058 style POST): the signed token is the only authorisation needed.
+
+    An unknown tenant gets the answer of a bad link (403), so the endpoint does not tell which tenants exist.
+    """
     tenant_id = session.scalar(select(Tenant.id).where(Tenant.slug == tenant))
     if tenant_id is None:
-        raise NotFoundError("unknown tenant")
+        raise ledger.invalid_link()
     done = ledger.unsubscribe(session, tenant_id, token)
     return {"status": "unsubscribed", "at": done.at.isoformat()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -17,6 +18,11 @@ from jaga.policy import load_policy, taxonomy_for
 from jaga.store import make_engine, migrate
 
 apikey_app = new_app("Manage API keys (only a hash of each key is stored).")
+
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+"""How ``jaga serve`` and ``jaga up`` run uvicorn. Its proxy headers are off: by default it believes
+``X-Forwarded-For`` from any local client, which would let one client pose as many against the rate
+limits; jaga reads that header itself, from ``JAGA_TRUSTED_PROXIES`` only."""
 
 
 def serve(
@@ -35,7 +41,7 @@ def serve(
     import uvicorn
 
     from jaga.api import create_app
-    from jaga.api.app import SERVE_AUDIT, SERVE_MAPS, SERVE_POLICY, served_company
+    from jaga.api.app import SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY, served_company, served_hosts
 
     loaded = load_policy(policy) if policy else None  # a bad policy stops here, once, with its line
     if datamap and policy is None:
@@ -43,19 +49,33 @@ def serve(
     company = served_company(policy, datamap)
     if company is not None and loaded is not None:  # a bad map stops here too, with its file and line
         load_datamap([str(p) for p in company.datamap_paths], taxonomy_for(loaded))
+    hosts = served_hosts(host)  # a bad JAGA_PUBLIC_URL stops here, with what to set
     engine = make_engine()
     migrate(engine)
     console.print(f"jaga API on http://{host}:{port}/docs" + (f" ({workers} workers)" if workers > 1 else ""))
     if workers == 1:
         uvicorn.run(
-            create_app(engine, loaded, audit_mode=audit, company=company), host=host, port=port, log_level="info"
+            create_app(engine, loaded, audit_mode=audit, company=company, allowed_hosts=hosts),
+            host=host,
+            port=port,
+            log_level="info",
+            **UVICORN_OPTIONS,
         )
         return
     engine.dispose()
     os.environ[SERVE_POLICY] = str(policy.resolve()) if policy else ""
     os.environ[SERVE_AUDIT] = audit.value
     os.environ[SERVE_MAPS] = os.pathsep.join(str(p.resolve()) for p in datamap)
-    uvicorn.run("jaga.api.app:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")
+    os.environ[SERVE_HOSTS] = ",".join(hosts)
+    uvicorn.run(
+        "jaga.api.app:served_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        **UVICORN_OPTIONS,
+    )
 
 
 @apikey_app.command("create")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from sqlalchemy import create_engine, inspect, text
@@ -27,6 +27,9 @@ from jaga.errors import ConfigError, JagaError
 from jaga.requests.handlers import Company
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, make_engine, migrate, session_scope
+
+if TYPE_CHECKING:
+    from jaga.web import WebConfig
 
 DEMO_TENANT = "demo"
 DEMO_COMPANY = "bpo7-benemica"
@@ -161,6 +164,24 @@ def prepare(
     return Demo(data_dir, folder, policy, datamap, sample_db, DEMO_TENANT, admin_email, password, fresh)
 
 
+def web_config(host: str, port: int) -> WebConfig:
+    """The demo's web configuration: the settings' (trusted hosts and proxies, secure cookies), with links
+    in messages pointing where the demo is served unless ``JAGA_PUBLIC_URL`` names the public address."""
+    from jaga.web import WebConfig
+
+    settings = get_settings()
+    explicit = "public_url" in settings.model_fields_set
+    public = settings.public_url if explicit else f"http://{_url_host(host)}:{port}"
+    return WebConfig.from_settings(settings.model_copy(update={"public_url": public}))
+
+
+def _url_host(host: str) -> str:
+    """``host`` as written in a URL: a wildcard bind address becomes 127.0.0.1, IPv6 gets brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 def up(
     data_dir: Path = typer.Option(Path("jaga-data"), "--data-dir", help="Where the store, secret and outbox live"),
     host: str = typer.Option("127.0.0.1", "--host"),
@@ -174,7 +195,10 @@ def up(
         data_dir = Path(os.environ["JAGA_DATA_DIR"])
     with console.status("setting up the demo…"):
         demo = prepare(data_dir, example, customers=customers, say=lambda m: console.print(f"[green]✓[/green] {m}"))
-    base = f"http://{host}:{port}"
+    from jaga.web import create_web_app
+
+    config = web_config(host, port)  # a bad JAGA_PUBLIC_URL stops here, with what to set
+    base = f"http://{_url_host(host)}:{port}"
     console.print()
     console.print(f"[bold]privacy centre[/bold]  {base}/")
     console.print(f"[bold]staff console[/bold]   {base}/console/")
@@ -190,14 +214,16 @@ def up(
         return
     import uvicorn
 
-    from jaga.web import create_web_app
+    from jaga.cli.serve import UVICORN_OPTIONS
 
-    app = create_web_app(make_engine(), tenant=demo.tenant, company=demo.company(), data_dir=demo.data_dir)
+    app = create_web_app(
+        make_engine(), tenant=demo.tenant, company=demo.company(), config=config, data_dir=demo.data_dir
+    )
     console.print(f"\nserving on {base}  (Ctrl+C to stop)")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", **UVICORN_OPTIONS)
     except OSError as exc:  # e.g. the port is taken
         raise JagaError(f"cannot serve on {host}:{port}: {exc.strerror}", hint="choose another with --port") from None
 
 
-__all__ = ["Demo", "find_examples", "prepare", "up", "use_data_dir"]
+__all__ = ["Demo", "find_examples", "prepare", "up", "use_data_dir", "web_config"]

@@ -15,6 +15,7 @@ import yaml
 from jaga.discover import _model as m
 from jaga.discover._model import ColumnProposal, DataMapProposal
 from jaga.errors import JagaError
+from jaga.policy import load_yaml
 
 _KEY = re.compile(r"[^A-Za-z0-9_]+")
 # The identities a data-subject request is searched by (``--identity email=…``), proposed for the columns
@@ -86,11 +87,9 @@ def dump_fides(proposal: DataMapProposal) -> str:
 def declared_categories(path: str | Path) -> dict[tuple[str, str], set[str]]:
     """``(collection, field) -> categories`` declared in an existing Fides dataset file."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise JagaError("cannot read the existing data map", where=str(path)) from exc
-    except yaml.YAMLError as exc:
-        raise JagaError("the existing data map is not valid YAML", where=str(path)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("dataset"), list):
         raise JagaError(
             "the existing data map has no `dataset:` list", where=str(path), hint="pass a Fides dataset YAML file"

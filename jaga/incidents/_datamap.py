@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from jaga.errors import JagaError
+from jaga.policy import load_yaml
 
 
 @dataclass(frozen=True)
@@ -78,11 +77,9 @@ def read_map(path: str | Path) -> Map:
     """Read the tables of a Fides dataset YAML file; a file that is not one is a :class:`JagaError`."""
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = load_yaml(file.read_text(encoding="utf-8"), str(file))
     except OSError as exc:
         raise JagaError(f"cannot read data map ({exc.strerror})", where=str(file), hint="check the path") from None
-    except yaml.YAMLError as exc:
-        raise JagaError(f"data map is not valid YAML: {exc}", where=str(file)) from None
     if not isinstance(data, dict) or not isinstance(data.get("dataset"), list):
         raise JagaError("not a Fides dataset file", where=str(file), hint="the file needs a top-level `dataset:` list")
     tables = []

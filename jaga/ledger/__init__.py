@@ -25,7 +25,7 @@ from jaga.ledger.events import (
     subject_key,
 )
 from jaga.ledger.identity import Identity, IdentityKind, InvalidIdentity, identity_hash
-from jaga.ledger.links import unsubscribe, unsubscribe_token
+from jaga.ledger.links import invalid_link, unsubscribe, unsubscribe_token
 from jaga.ledger.state import ConsentForm, EventKind, EventRecord, PurposeState, SubjectState, apply, fold
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "history",
     "identify",
     "identity_hash",
+    "invalid_link",
     "link",
     "load_snapshots",
     "rebuild",

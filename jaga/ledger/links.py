@@ -29,6 +29,11 @@ def unsubscribe_token(tenant_id: int, subject_key: str, purpose: str) -> str:
     return _serializer(tenant_id).dumps({"s": subject_key, "p": purpose})
 
 
+def invalid_link() -> PermissionDenied:
+    """The one answer to a link that does not work (bad signature, foreign or unknown tenant, bad payload)."""
+    return PermissionDenied("this unsubscribe link is not valid", hint="use the link exactly as sent")
+
+
 def unsubscribe(
     session: Session, tenant_id: int, token: str, *, max_age: int | None = None, actor: str = "unsubscribe-link"
 ) -> RecordedEvent:
@@ -38,7 +43,7 @@ def unsubscribe(
     except SignatureExpired:
         raise PermissionDenied("this unsubscribe link has expired", hint="use the link in a newer message") from None
     except BadSignature:
-        raise PermissionDenied("this unsubscribe link is not valid", hint="use the link exactly as sent") from None
+        raise invalid_link() from None
     if not (isinstance(data, dict) and isinstance(data.get("s"), str) and isinstance(data.get("p"), str)):
-        raise PermissionDenied("this unsubscribe link is not valid")
+        raise invalid_link()
     return record(session, tenant_id, data["s"], EventIn(kind=EventKind.unsubscribed, purpose=data["p"]), actor=actor)

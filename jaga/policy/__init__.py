@@ -34,7 +34,7 @@ from jaga.policy.model import (
     Trigger,
 )
 from jaga.policy.taxonomy import Taxonomy, Term, ancestors, covers, default_taxonomy
-from jaga.policy.yamlsource import Problem, ProblemsError
+from jaga.policy.yamlsource import Problem, ProblemsError, load_yaml
 
 __all__ = [
     "AutomatedDecision",
@@ -68,6 +68,7 @@ __all__ = [
     "default_taxonomy",
     "dump_policy",
     "load_policy",
+    "load_yaml",
     "parse_policy",
     "parse_policy_source",
     "policy_digest",

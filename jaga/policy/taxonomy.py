@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from jaga.policy.yamlsource import load_yaml
 
 RegimeKey = str
 
@@ -69,4 +70,4 @@ def covers(general: str, specific: str) -> bool:
 def default_taxonomy() -> Taxonomy:
     """The taxonomy shipped with jaga (``taxonomy.yaml`` beside this module)."""
     text = resources.files("jaga.policy").joinpath("taxonomy.yaml").read_text(encoding="utf-8")
-    return Taxonomy.model_validate(yaml.safe_load(text))
+    return Taxonomy.model_validate(load_yaml(text, "taxonomy.yaml"))

@@ -22,6 +22,7 @@ Nothing here knows a domain rule; pages call the domain modules (DESIGN.md: web 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import secrets
 import threading
@@ -29,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import urlencode
@@ -47,6 +49,7 @@ from starlette.formparsers import MultiPartException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from jaga.errors import JagaError, NotFoundError, PermissionDenied
+from jaga.settings import DEMO_PUBLIC_URL, Network, Settings, allowed_hosts, checked_public_url, proxy_networks
 
 log = logging.getLogger("jaga.web")
 
@@ -437,8 +440,38 @@ class WebConfig:
     csrf_max_age: int = 4 * 3600
     link_max_age: int = 7 * 24 * 3600
     default_lang: Lang = "en"
+    public_url: str = DEMO_PUBLIC_URL
+    """The base of every absolute link the pages send (never the request's ``Host``)."""
+    trusted_hosts: tuple[str, ...] = ()
+    """``Host`` names accepted besides the public URL's; requests naming any other host are refused."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of reverse proxies whose ``X-Forwarded-For`` names the client."""
     secure_cookies: bool = False
-    trust_forwarded_for: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **changes: Any) -> WebConfig:
+        """The configuration a deployment set with ``JAGA_*`` variables (public URL, hosts, proxies,
+        secure cookies: on when the public URL is https), with ``changes`` on top."""
+        values: dict[str, Any] = {
+            "public_url": settings.public_base(),
+            "trusted_hosts": tuple(settings.trusted_hosts),
+            "trusted_proxies": tuple(settings.trusted_proxies),
+            "secure_cookies": settings.cookies_secure(),
+        }
+        return cls(**{**values, **changes})
+
+    def allowed_hosts(self) -> list[str]:
+        """Every ``Host`` name a request may carry."""
+        return allowed_hosts(self.public_url, self.trusted_hosts)
+
+    @cached_property
+    def proxy_networks(self) -> tuple[Network, ...]:
+        """:attr:`trusted_proxies` parsed (once); :class:`ConfigError` for an entry that is not an address."""
+        return proxy_networks(self.trusted_proxies)
+
+    def link(self, path: str) -> str:
+        """The absolute URL of ``path`` (``/consent/open/...``) under the configured public URL."""
+        return checked_public_url(self.public_url) + path
 
 
 class RateLimiter:
@@ -545,12 +578,30 @@ def web_state(request: Request) -> WebState:
 
 
 def client_ip(request: Request) -> str:
-    """The client address used for rate limits; ``X-Forwarded-For`` only when configured as trusted."""
-    if web_state(request).config.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+    """The client address used for rate limits.
+
+    ``X-Forwarded-For`` counts only when the peer is a configured trusted proxy: then the chain is read
+    from the right, skipping trusted proxies, and the first other address is the client. Anyone else can
+    write any address in that header, which would let one client pose as many (or as its victim).
+    """
+    peer = request.client.host if request.client else "unknown"
+    networks = web_state(request).config.proxy_networks
+    if not networks:
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    chain = [peer, *reversed([hop.strip() for hop in forwarded.split(",") if hop.strip()])]
+    for address in chain[:-1]:
+        if not _is_proxy(address, networks):
+            return address
+    return chain[-1][:64]
+
+
+def _is_proxy(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def current_lang(request: Request) -> Lang:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from jaga import __version__
 from jaga.policy import Policy
@@ -56,10 +57,13 @@ def create_web_app(
     ``company`` says where the tenant's policy, data map and databases are; from it come the policy (unless
     given) and the handlers that carry out rights right after verification (unless ``hooks`` is given).
     Without either, requests are recorded and verified but carried out by staff in the console.
+    ``config`` defaults to the settings' (``JAGA_PUBLIC_URL``, trusted hosts and proxies, secure cookies).
     """
     engine = engine or make_engine()
     settings = get_settings()
-    cfg = config or WebConfig()
+    cfg = config or WebConfig.from_settings(settings)
+    hosts = cfg.allowed_hosts()  # a bad public URL or proxy list stops here, with what to set
+    cfg.proxy_networks  # noqa: B018
     if policy is None and company is not None:
         policy = company.policy()
     if hooks is None and company is not None:
@@ -80,6 +84,8 @@ def create_web_app(
         extras={"company": company, "hooks": hooks, **(extras or {})},
     )
     app.add_middleware(WebMiddleware)
+    # outermost: a request naming another host is refused before anything runs (no redirect built from it)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(centre_router)

@@ -99,12 +99,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
     demo = prepare(data_dir, customers=120, employees=20)
     assert demo.admin_password is not None
     engine = make_engine()
-    # trusting X-Forwarded-For lets the flood test act as its own client without starving the others
-    config = WebConfig(trust_forwarded_for=True)
+    port = _free_port()
+    # trusting the local proxy's X-Forwarded-For lets the flood test act as its own client without
+    # starving the others; links in messages name where this server really is
+    config = WebConfig(public_url=f"http://127.0.0.1:{port}", trusted_proxies=("127.0.0.1",))
     app = create_web_app(
         engine, tenant=demo.tenant, company=demo.company(), config=config, data_dir=demo.data_dir, mount_console=False
     )
-    port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

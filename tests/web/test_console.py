@@ -65,7 +65,7 @@ def console(live: LiveDemo) -> Iterator[Console]:
         engine,
         tenant=live.demo.tenant,
         company=live.demo.company(),
-        config=WebConfig(trust_forwarded_for=True, rate_limits={"console-login": (8, 60.0)}),
+        config=WebConfig(trusted_proxies=("127.0.0.1",), rate_limits={"console-login": (8, 60.0)}),
         data_dir=live.data_dir,
     )
     tenant_id = app.state.web.tenant_id

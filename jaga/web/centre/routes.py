@@ -517,7 +517,7 @@ async def consent_link(request: Request) -> Response:
         error = t("request.error.identity", lang, kind=t(f"request.kind.{kind}", lang))
         return _consent_page(request, None, [("error", error)], 400)
     token = state.links.sign("consent-open", {"s": lifecycle.seal(state.tenant_id, f"{kind}:{normal}")})
-    link = f"{str(request.base_url).rstrip('/')}/consent/open/{token}?lang={lang}"
+    link = state.config.link(f"/consent/open/{token}?lang={lang}")
     controller = _text(
         getattr(_policy(state).controller, "trade_name", None) or _policy(state).controller.legal_name, lang
     )
