@@ -741,7 +741,7 @@ class _Runner:
                     },
                 )
             )
-            if self.kind == "erasure" and status == "done":
+            if self.kind == "erasure" and status == "done" and not self.scope:  # scoped: only a part is gone
                 erased.append((sealed or {}).get("identities", {}))
         with session_scope(self.store_url) as s:
             driver(s).update_rows(cast(Table, DsrRequest.__table__), "id", updates)

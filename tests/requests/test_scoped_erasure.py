@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 from examples.sample import DATAMAP, TABLES, TWINS
 from jaga.cli import app
 from jaga.datamap import load_datamap
-from jaga.errors import JagaError
+from jaga.errors import JagaError, NotFoundError
+from jaga.ledger import Identity, state_at
 from jaga.policy import covers
 from jaga.requests import RequestSpec, resume, run_requests
-from jaga.store import make_engine
+from jaga.store import ensure_tenant, make_engine, session_scope
 from tests.requests.conftest import POLICY, connections
 
 runner = CliRunner()
@@ -90,6 +91,13 @@ def test_a_scoped_erasure_changes_only_the_scoped_columns(company: str) -> None:
     assert mine["full_name"] == before["customers"][me]["full_name"]  # user.name is out of scope
     contacts = [k for k, r in before["contacts"].items() if r["customer_id"] == me]
     assert all(after["contacts"][k]["value"] != before["contacts"][k]["value"] for k in contacts)
+    with session_scope() as s:  # the ledger is not told the person is erased: only their contacts are
+        tenant = ensure_tenant(s, "default").id
+        try:
+            erased_at = state_at(s, tenant, Identity.of("email", email)).erased_at
+        except NotFoundError:
+            erased_at = None
+    assert erased_at is None
 
 
 def test_cli_scopes_an_erasure_and_refuses_a_bad_scope(company: str, monkeypatch: pytest.MonkeyPatch) -> None:
