@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, MetaData, String, Table, text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, text
 
 from jaga.datamap import load_datamap
 from jaga.datamap.loader import DataMapInvalid
@@ -28,7 +28,7 @@ dataset:
           - {name: email, data_categories: [user.contact.email], fides_meta: {identity: email}}
           - {name: full_name, data_categories: [user.name]}
       - name: shop_invoices
-        jaga: {legal_hold: tax_records, hold_from: issued_at}
+        jaga: {legal_hold: tax_records, hold_from: issued_at, restrict_column: restricted}
         fields:
           - {name: id, data_categories: [system.operations], fides_meta: {primary_key: true}}
           - name: customer_id
@@ -41,6 +41,7 @@ dataset:
           - {name: npwp, data_categories: [user.government_id.npwp]}
           - {name: amount, data_categories: [user.financial]}
           - {name: issued_at, data_categories: [user.behavior.purchase_history]}
+          - {name: restricted, data_categories: [system.operations]}
 """
 KEEP = {"billing_name", "street", "npwp", "amount", "issued_at"}
 ERASE = {"billing_email", "billing_phone"}
@@ -67,6 +68,7 @@ def _shop(url: str) -> None:
         Column("npwp", String(20), nullable=False),
         Column("amount", Integer, nullable=False),
         Column("issued_at", DateTime, nullable=False),
+        Column("restricted", Boolean, nullable=False, default=False),
     )
     engine = make_engine(url)
     meta.create_all(engine)
@@ -118,6 +120,7 @@ def test_a_tax_hold_keeps_the_record_and_erases_contact_details(company: str, tm
     after = _invoices(company)
     assert after[2] == before[2]  # another customer's invoice, byte for byte
     mine = after[1]
+    assert mine["restricted"] and not before[1]["restricted"]  # held rows are restricted as well
     assert {c: mine[c] for c in KEEP} == {c: before[1][c] for c in KEEP}
     assert mine["billing_name"] == "Buyer 1" and mine["street"] == "Jl. Merdeka 1" and mine["amount"] == 1000
     for col in ERASE:
@@ -157,8 +160,9 @@ def test_the_map_can_name_what_a_tables_hold_keeps(company: str, tmp_path: Path)
     datamap = tmp_path / "shop.yaml"
     datamap.write_text(
         MAP.replace(
-            "jaga: {legal_hold: tax_records, hold_from: issued_at}",
-            'jaga: {legal_hold: "UU KUP art. 28(11) — 10 years", hold_from: issued_at, hold_keeps: [user.financial]}',
+            "jaga: {legal_hold: tax_records, hold_from: issued_at, restrict_column: restricted}",
+            'jaga: {legal_hold: "UU KUP art. 28(11) — 10 years", hold_from: issued_at, hold_keeps: [user.financial],'
+            " restrict_column: restricted}",
         ),
         encoding="utf-8",
     )
@@ -177,7 +181,7 @@ def test_the_map_can_name_what_a_tables_hold_keeps(company: str, tmp_path: Path)
 
 def test_an_unknown_category_in_hold_keeps_names_its_line(tmp_path: Path) -> None:
     datamap = tmp_path / "shop.yaml"
-    datamap.write_text(MAP.replace("hold_from: issued_at}", "hold_from: issued_at, hold_keeps: [user.nonsense]}"))
+    datamap.write_text(MAP.replace("hold_from: issued_at,", "hold_from: issued_at, hold_keeps: [user.nonsense],"))
     with pytest.raises(DataMapInvalid) as caught:
         load_datamap([datamap])
     assert "unknown data category 'user.nonsense'" in str(caught.value) and "shop.yaml:" in str(caught.value)
