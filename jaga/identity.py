@@ -32,7 +32,7 @@ from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from jaga.errors import JagaError
@@ -187,8 +187,8 @@ def column_form(kind: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
     if form is Form.text:
         return column
     out: ColumnElement[Any] = column
-    for ch in SEPARATORS:
-        out = func.replace(out, ch, "")
+    for ch in SEPARATORS:  # constants written into the SQL, not bound: an expression index must match
+        out = func.replace(out, literal_column(f"'{ch}'"), literal_column("''"))
     return out
 
 
