@@ -201,12 +201,12 @@ def build_metadata(schema: str | None = None) -> MetaData:
         _ts("at"),
     )
     # jaga finds a person by an identity column's stored form (jaga.identity.column_form: lower(email);
-    # phone and NIK without separators), so that any spelling matches; an index on the same expression
-    # keeps those lookups indexed where the database takes expression indexes (MariaDB compares emails
-    # without case through the plain index above)
+    # phone and NIK without separators), so that any spelling matches; on PostgreSQL an index on the same
+    # expression keeps those lookups indexed (MariaDB compares emails without case through the plain
+    # index above; SQLite, the small embedded demo, scans, and its reflection would warn about them)
     for table, column, kind in _IDENTITY_COLUMNS:
         found = md.tables[f"{schema}.{table}" if schema else table]
-        Index(f"ix_{table}_{column}_form", column_form(kind, found.c[column])).ddl_if(dialect=("postgresql", "sqlite"))
+        Index(f"ix_{table}_{column}_form", column_form(kind, found.c[column])).ddl_if(dialect="postgresql")
     return md
 
 
