@@ -127,6 +127,20 @@ def update_rows(conn: Connection, schema: Schema, tp: TablePlan, key: bytes, tic
     return total
 
 
+def clear_links(conn: Connection, schema: Schema, tp: TablePlan, tick: Tick = _noop) -> int:
+    """Clear the link to the subjects in rows that are not theirs (:attr:`TablePlan.masks`): one
+    ``UPDATE … SET link = NULL WHERE pk IN (…)`` per link column and chunk; the rest of the row stays."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    total = 0
+    for cp, rows in tp.masked():
+        for chunk in chunks(rows, schema.chunk_size(node)):
+            stmt = table.update().where(schema.where_keys(node, chunk)).values({cp.name: cp.value})
+            total += conn.execute(stmt).rowcount or 0
+            tick()
+    return total
+
+
 def restrict_rows(conn: Connection, schema: Schema, tp: TablePlan, flag: str, tick: Tick = _noop) -> int:
     """Set the map's restriction flag column on the subjects' rows."""
     node = (tp.dataset, tp.collection)
@@ -162,6 +176,7 @@ def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: se
                 for sid in attribute(seeds, value, folded) or set().union(*(seeds[k] for k in chunk)):
                     left[sid] = left.get(sid, 0) + count
         return left
+    _linked_leftovers(conn, schema, tp, left)
     erasable = [c for c in tp.columns if c.constant]
     # an identity column kept under a legal hold still finds the row: expected, not a leftover
     if any(f.identity and f.name in tp.held_columns for f in schema.collection(node).fields):
@@ -182,6 +197,20 @@ def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: se
                 for sid in tp.keys.get(key, {-1}):
                     left[sid] = left.get(sid, 0) + 1
     return left
+
+
+def _linked_leftovers(conn: Connection, schema: Schema, tp: TablePlan, left: dict[int, int]) -> None:
+    """Rows not the subjects' own whose link to them was to be cleared and still is not."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    pk = schema.pk(node)
+    for cp, rows in tp.masked():
+        for chunk in chunks(rows, schema.chunk_size(node)):
+            query = select(*(table.c[n] for n in pk), table.c[cp.name]).where(schema.where_keys(node, chunk))
+            for row in conn.execute(query).all():
+                if not _erased(cp, row[-1]):
+                    for sid in rows.get(tuple(row[:-1]), {-1}):
+                        left[sid] = left.get(sid, 0) + 1
 
 
 def _erased(cp: ColumnPlan, value: Any) -> bool:

@@ -20,14 +20,13 @@ import os
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, select
 
-from jaga.actions.target import Schema, TablePlan, chunks
+from jaga.actions.target import Key, Schema, TablePlan, chunks
 from jaga.datamap import Collection
 from jaga.errors import JagaError
 from jaga.policy import covers
@@ -45,13 +44,13 @@ def visible_columns(coll: Collection, allowed: Iterable[str]) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode()
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)  # a decimal, UUID, interval, network address... as the database writes it
 
 
 Block = tuple[int, int, int, int, int]
@@ -72,7 +71,7 @@ class TableWriter:
     def add(self, sid: int, rows: list[dict[str, Any]]) -> None:
         lines = "".join(json.dumps(row, ensure_ascii=False, default=_plain) + "\n" for row in rows).encode()
         text = io.StringIO()
-        csv.writer(text).writerows([[_plain(row[c]) for c in self.columns] for row in rows])
+        csv.writer(text).writerows([[_plain(row.get(c)) for c in self.columns] for row in rows])
         table = text.getvalue().encode()
         block = (self.jsonl.tell(), len(lines), self.csv.tell(), len(table), len(rows))
         self.jsonl.write(lines)
@@ -167,9 +166,35 @@ def export_table(conn: Connection, schema: Schema, tp: TablePlan, columns: list[
                 total += 1
             for sid in sorted(per_sid):
                 writer.add(sid, per_sid[sid])
+        total += _export_links(conn, schema, tp, columns, writer)
     finally:
         writer.close()
     return total
+
+
+def _export_links(conn: Connection, schema: Schema, tp: TablePlan, visible: list[str], writer: TableWriter) -> int:
+    """Rows that are not the subjects' own but point at them: each subject gets only the link column
+    pointing at them and the fields the map says describe its person (``jaga.about``), where visible
+    (an employee sees that they handled a ticket, not the customer's ticket)."""
+    node = (tp.dataset, tp.collection)
+    table = schema.table(node)
+    pk = schema.pk(node)
+    fields = schema.collection(node).fields
+    shown: dict[tuple[int, Key], dict[str, Any]] = {}
+    for link, rows in tp.linked.items():
+        names = [n for n in (link, *(f.name for f in fields if f.about == link)) if n in visible]
+        for chunk in chunks(rows, schema.chunk_size(node)) if names else ():
+            query = select(*(table.c[n] for n in (*pk, *names))).where(schema.where_keys(node, chunk))
+            for row in conn.execute(query.order_by(*(table.c[n] for n in pk))).all():
+                key = tuple(row[: len(pk)])
+                for sid in rows.get(key, set()) - tp.keys.get(key, set()):
+                    shown.setdefault((sid, key), {}).update(zip(names, row[len(pk) :], strict=True))
+    per_sid: dict[int, list[dict[str, Any]]] = {}
+    for (sid, _), values in sorted(shown.items(), key=lambda item: item[0][0]):
+        per_sid.setdefault(sid, []).append(values)
+    for sid, values_of in per_sid.items():
+        writer.add(sid, values_of)
+    return len({key for _, key in shown})
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,16 @@ def column_plan(fld: Field, column: Column[Any]) -> ColumnPlan:
     return ColumnPlan(fld.name, strategy)
 
 
+def link_mask(fld: Field | None, column: Column[Any]) -> ColumnPlan | None:
+    """How a link to the subject is cleared in a row that is not theirs: the map's constant strategy
+    for that field, else null; None when it cannot be (``NOT NULL`` and nothing else named)."""
+    if fld is not None and fld.strategy in (Strategy.null, Strategy.fixed):
+        plan = column_plan(fld, column)
+        if plan.constant and (plan.value is not None or column.nullable):
+            return plan
+    return ColumnPlan(column.name, Strategy.null) if column.nullable else None
+
+
 def _coerce_number(value: str | None) -> int | float:
     if value is None:
         return 0

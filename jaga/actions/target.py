@@ -18,9 +18,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from jaga.actions.strategies import ColumnPlan
-from jaga.datamap import Collection, Connections, DataMap, edges
-from jaga.datamap.graph import Node
+from jaga.actions.strategies import ColumnPlan, column_plan, link_mask
+from jaga.datamap import Collection, Connections, DataMap
+from jaga.datamap.graph import Links, Node
+from jaga.datamap.graph import links as map_links
+from jaga.datamap.live import foreign_keys
 from jaga.errors import ConfigError, JagaError
 from jaga.policy import Duration
 
@@ -93,6 +95,21 @@ class TablePlan:
     via: tuple[str, dict[Any, set[int]]] | None = None
     """For a deferred table: its column pointing at the parent and the parent's values -> subject ids;
     ``keys`` then fill in as the erasing statement returns the rows it deleted."""
+    linked: dict[str, dict[Key, set[int]]] = field(default_factory=dict)
+    """Rows that are not the subjects' own but point at them: link column -> row key -> subject ids.
+    Only that column is theirs: an export shows it, an erasure clears it (``masks``)."""
+    masks: list[tuple[str, ColumnPlan]] = field(default_factory=list)
+    """(link column, how one column is cleared): the link itself, and the fields that describe the
+    person it points at (``jaga.about``)."""
+
+    def masked(self) -> list[tuple[ColumnPlan, dict[Key, set[int]]]]:
+        """Each column an erasure clears with the rows to clear it in (rows it deletes left out)."""
+        gone = self.keys if self.mode == "delete" else {}
+        return [
+            (cp, {k: s for k, s in self.linked[link].items() if k not in gone})
+            for link, cp in self.masks
+            if self.linked.get(link)
+        ]
 
     @property
     def name(self) -> str:
@@ -123,6 +140,37 @@ class Schema:
         self.conns = conns
         self._tables: dict[Node, Table] = {}
         self._reflected: set[str] = set()
+        self._links: Links | None = None
+
+    def links(self) -> Links:
+        """The map's references and the databases' own foreign keys (read once per batch), with the
+        tables that must keep their rows because a link to them cannot be cleared (:func:`link_mask`)."""
+        if self._links is None:
+            found = map_links(self.datamap, foreign_keys(self.datamap, self.conns))
+            for e in found.edges:
+                if e.dst_field in found.owners[e.dst] or not e.refers:
+                    continue  # an owner link, or the referenced side of a "to" reference
+                if self.link_mask(e.dst, e.dst_field) is None:
+                    found.pinned.add(e.src)
+            self._links = found
+        return self._links
+
+    def link_mask(self, node: Node, column: str) -> ColumnPlan | None:
+        return link_mask(self.collection(node).field(column), self.table(node).c[column])
+
+    def masks(self, node: Node, links: Iterable[str]) -> list[tuple[str, ColumnPlan]]:
+        """How an erasure clears each of ``links`` and the fields that describe their person
+        (:attr:`TablePlan.masks`); a column that cannot be cleared with a constant is left out."""
+        table = self.table(node)
+        out: list[tuple[str, ColumnPlan]] = []
+        for link in links:
+            plan = self.link_mask(node, link)
+            out += [(link, plan)] if plan is not None else []
+            for fld in self.collection(node).fields:
+                if fld.about == link:
+                    cp = link_mask(fld, table.c[fld.name]) or column_plan(fld, table.c[fld.name])
+                    out += [(link, cp)] if cp.constant else []
+        return out
 
     def table(self, node: Node) -> Table:
         if node not in self._tables:
@@ -206,23 +254,6 @@ class Schema:
                 hint="mark its key column with fides_meta.primary_key: true",
             )
         return reflected
-
-    def linked_columns(self, node: Node, among: Iterable[Node]) -> set[str]:
-        """Columns of ``node`` that tie rows together: its key, the columns of the map's references on
-        either side, and those of the database's own foreign keys from ``node`` or from ``among`` to it.
-        A statement that writes none of them can run in any order with the steps of related tables."""
-        linked = set(self.pk(node))
-        for e in edges(self.datamap):
-            linked |= {e.src_field} if e.src == node else set()
-            linked |= {e.dst_field} if e.dst == node else set()
-        table = self.table(node)
-        linked |= {fk.parent.name for fk in table.foreign_keys}
-        for other in among:
-            if other[0] == node[0]:
-                linked |= {
-                    fk.column.name for fk in self.table(other).foreign_keys if fk.column.table.name == table.name
-                }
-        return linked
 
     def key_clause(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
         """``pk IN (...)`` for one chunk of keys (a row-value IN for composite keys); portable SQL that

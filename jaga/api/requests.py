@@ -55,6 +55,7 @@ def _answer(out: BatchOutcome) -> dict[str, Any]:
         "status": out.status,
         "plan": out.plan_text,
         "requests": [{"request": r.request_id, "status": r.status, "result": r.result} for r in out.requests],
+        **({"error": out.error} if out.error else {}),
     }
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from jaga.cli._base import console, escape, new_app
-from jaga.datamap import check_datamap, introspect, load_datamap
+from jaga.datamap import Connections, check_datamap, introspect, load_datamap
 from jaga.datamap.graph import edges
+from jaga.datamap.live import undeclared_problems
 from jaga.errors import JagaError
 from jaga.policy import load_policy, taxonomy_for
 
@@ -40,6 +41,13 @@ def check_cmd(
     pol = load_policy(policy) if policy else None
     dm = load_datamap(paths, taxonomy_for(pol) if pol else None)
     problems = check_datamap(dm, pol, live=not offline)
+    if not offline:  # planned with, so not a problem; but the map should say so
+        conns = Connections(dm)
+        try:
+            for warning in undeclared_problems(dm, conns):
+                console.print("warning: " + escape(str(warning)))
+        finally:
+            conns.dispose()
     for problem in problems:
         console.print(escape(str(problem)))
     if problems:

@@ -91,6 +91,13 @@ def resume_cmd() -> None:
     """Finish every batch a crash or kill left unfinished (safe to run at any time)."""
     migrate(make_engine())
     outcomes = resume(actor="cli")
+    stopped = [o for o in outcomes if o.error]
     for outcome in outcomes:
-        _report(outcome)
-    console.print(f"[green]✓[/] {len(outcomes)} unfinished batch(es) completed")
+        if outcome.error:
+            console.print(f"batch {outcome.batch_id}: [bold red]{outcome.status}[/]")
+            console.print(escape(outcome.error))
+        else:
+            _report(outcome)
+    console.print(f"[green]✓[/] {len(outcomes) - len(stopped)} unfinished batch(es) completed")
+    if stopped:
+        raise JagaError(f"{len(stopped)} batch(es) did not finish", hint="see each batch's reason above")

@@ -3,7 +3,8 @@ tables may be changed without breaking foreign keys."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from jaga.datamap.model import Collection, DataMap, Dataset, Direction
 
@@ -18,6 +19,8 @@ class Edge:
     src_field: str
     dst: Node
     dst_field: str
+    refers: bool = True
+    """Whether ``dst_field`` is the referring side (a foreign key in ``dst``), not the referenced one."""
 
 
 def edges(datamap: DataMap) -> list[Edge]:
@@ -31,7 +34,7 @@ def edges(datamap: DataMap) -> list[Edge]:
                 if ref.direction in (Direction.from_, Direction.both):
                     out.append(Edge(there, ref.field, here, fld.name))
                 if ref.direction in (Direction.to, Direction.both):
-                    out.append(Edge(here, fld.name, there, ref.field))
+                    out.append(Edge(here, fld.name, there, ref.field, refers=False))
     return out
 
 
@@ -124,10 +127,11 @@ def parents(datamap: DataMap) -> dict[Node, set[Node]]:
     return out
 
 
-def waves(datamap: DataMap, nodes: set[Node]) -> list[list[Node]]:
+def waves(datamap: DataMap, nodes: set[Node], ups: Mapping[Node, set[Node]] | None = None) -> list[list[Node]]:
     """``nodes`` in waves: every child is in an earlier wave than its parents, and the tables of one wave
-    never reference each other, so a wave's deletes can run side by side without breaking an FK."""
-    ups = parents(datamap)
+    never reference each other, so a wave's deletes can run side by side without breaking an FK.
+    ``ups`` (child -> parents) defaults to the map's references; :class:`Links` adds the database's."""
+    ups = parents(datamap) if ups is None else ups
     remaining = [(d.key, c.name) for d, c in datamap.collections() if (d.key, c.name) in nodes]
     result: list[list[Node]] = []
     while remaining:
@@ -142,3 +146,77 @@ def waves(datamap: DataMap, nodes: set[Node]) -> list[list[Node]]:
 def children_first(datamap: DataMap, nodes: set[Node]) -> list[Node]:
     """``nodes`` ordered so that every child comes before its parents (deletes never violate an FK)."""
     return [node for wave in waves(datamap, nodes) for node in wave]
+
+
+def owners(datamap: DataMap, links: Sequence[Edge]) -> dict[Node, frozenset[str]]:
+    """Per table, the fields through which a row found there is the subject's own.
+
+    What the map names (``jaga: {owner: customer_id}``) wins. Otherwise a table with identity columns
+    is owned through them, and a table reached through references into exactly one of its columns is
+    owned through that column (a payslip through ``employee_id``). A table reached through several
+    (a ticket through ``customer_id`` and ``employee_id``) has no owner until the map names one: its
+    rows are never deleted, only the link to the subject is masked.
+    """
+    into: dict[Node, set[str]] = {}
+    for e in links:
+        if e.src != e.dst:
+            into.setdefault(e.dst, set()).add(e.dst_field)
+    out: dict[Node, frozenset[str]] = {}
+    for ds, coll in datamap.collections():
+        node = (ds.key, coll.name)
+        identities = {f.name for f in coll.fields if f.identity}
+        reached = into.get(node, set())
+        out[node] = frozenset(coll.owner or identities or (reached if len(reached) == 1 else ()))
+    return out
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A single-column foreign key as the database has it: ``child.column`` points at ``parent.field``.
+    ``child`` is None for a table the map does not list."""
+
+    child: Node | None
+    column: str
+    parent: Node
+    field: str
+    table: str = ""
+
+
+@dataclass
+class Links:
+    """How a batch moves between tables: the map's references plus the database's own foreign keys.
+
+    A foreign key the map does not declare still orders the steps (children first) and still leads from
+    a parent row to the rows that point at it, so an erasure neither trips over it nor misses its rows.
+    ``pinned`` are tables whose rows must stay (erased in place): a table the map does not list points
+    at them, or a row that is not the subject's points at them through a link that cannot be cleared.
+    """
+
+    edges: list[Edge]
+    parents: dict[Node, set[Node]]
+    owners: dict[Node, frozenset[str]]
+    pinned: set[Node] = field(default_factory=set)
+    undeclared: list[ForeignKey] = field(default_factory=list)
+
+
+def links(datamap: DataMap, keys: Sequence[ForeignKey] = ()) -> Links:
+    """:class:`Links` from the map and the live foreign keys ``keys`` (none: the map alone)."""
+    declared = edges(datamap)
+    known = {(e.src, e.src_field, e.dst, e.dst_field) for e in declared}
+    known |= {(e.dst, e.dst_field, e.src, e.src_field) for e in declared}
+    ups = parents(datamap)
+    extra: list[Edge] = []
+    undeclared: list[ForeignKey] = []
+    pinned: set[Node] = set()
+    for fk in keys:
+        if fk.child is None:
+            pinned.add(fk.parent)
+            undeclared.append(fk)
+            continue
+        if fk.child != fk.parent:
+            ups.setdefault(fk.child, set()).add(fk.parent)
+        if (fk.parent, fk.field, fk.child, fk.column) not in known:
+            extra.append(Edge(fk.parent, fk.field, fk.child, fk.column))
+            undeclared.append(fk)
+    everything = declared + extra
+    return Links(everything, ups, owners(datamap, everything), pinned, undeclared)

@@ -21,6 +21,7 @@ Format (a superset of Fides' dataset files; everything under ``jaga:`` is option
               - name: id
                 fides_meta: {primary_key: true}
           - name: orders
+            jaga: {owner: customer_id}         # rows are the subject's only through these field(s)
             fields:
               - name: customer_id
                 fides_meta: {references: [{dataset: shop, field: customers.id, direction: from}]}
@@ -45,11 +46,11 @@ class DataMapInvalid(ProblemsError):
     """The data map has one or more problems; ``problems`` lists each with ``file:line:column``."""
 
 
-_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "hold_keeps", "retention_trigger", "restrict_column"}
+_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "hold_keeps", "retention_trigger", "restrict_column", "owner"}
 # Spellings used by other jaga tools and the sample map; "delete" on a field means "no opinion if the
 # row must stay" (the row itself goes when it can).
 _STRATEGY_ALIASES = {"hmac": "hash", "generalise_year": "generalise", "generalize": "generalise"}
-_FIELD_JAGA = {"erase", "value"}
+_FIELD_JAGA = {"erase", "value", "about"}
 
 
 class _Reader:
@@ -140,6 +141,15 @@ class _Reader:
             [str(c) for c in self.listing(ext["hold_keeps"], keeps_path, "hold_keeps")] if "hold_keeps" in ext else None
         )
         self.known(keeps or [], keeps_path)
+        owner = ext.get("owner")
+        owners = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
+        if owner is not None and (not owners or not all(isinstance(o, str) and o for o in owners)):
+            self.problem(
+                (*path, "jaga", "owner"),
+                "owner must name a field, or a list of fields, of this collection",
+                "e.g. jaga: {owner: customer_id}: the reference through which rows belong to the subject",
+            )
+            owners = []
         return Collection(
             name,
             tuple(fields),
@@ -149,6 +159,7 @@ class _Reader:
             ext.get("hold_from") or dict(triggers).get("*") or dict(triggers).get("collection"),
             ext.get("restrict_column"),
             triggers,
+            tuple(str(o) for o in owners),
             tuple(keeps) if keeps is not None else None,
         )
 
@@ -228,6 +239,7 @@ class _Reader:
             references=refs,
             strategy=strategy,
             fixed_value=None if ext.get("value") is None else str(ext["value"]),
+            about=str(ext["about"]) if ext.get("about") else None,
             category_where=tuple(self.pos.at((*cats_path, i)) for i in range(len(categories))),
         )
 
@@ -288,13 +300,22 @@ def _check_links(datamap: DataMap) -> list[Problem]:
                             + f"declare the field under {ref.collection!r} or fix the name",
                         )
                     )
-        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger)):
+        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger), *coll.owner):
             if name and coll.field(name) is None:
                 problems.append(
                     Problem(
                         coll.where,
                         f"jaga key names unknown column {name!r} of {coll.name!r}",
                         "declare that field in the collection",
+                    )
+                )
+        for fld in coll.fields:
+            if fld.about and coll.field(fld.about) is None:
+                problems.append(
+                    Problem(
+                        fld.where,
+                        f"jaga.about of {coll.name}.{fld.name} names unknown column {fld.about!r}",
+                        "name the link column (e.g. employee_id) whose person this field describes",
                     )
                 )
         del ds

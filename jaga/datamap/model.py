@@ -53,6 +53,9 @@ class Field:
     strategy: Strategy | None = None
     fixed_value: str | None = None
     category_where: tuple[str, ...] = ()
+    about: str | None = None
+    """``jaga.about``: the link column whose person this field describes (``handler_name`` about
+    ``employee_id``): cleared with that link in rows that are not the person's own."""
 
     @property
     def personal(self) -> bool:
@@ -73,6 +76,9 @@ class Collection:
     restrict_column: str | None = None
     # (trigger, column) pairs: the column a retention clock runs from; trigger "*" serves every trigger
     retention_trigger: tuple[tuple[str, str], ...] = ()
+    # ``jaga.owner``: the fields (identities or references) through which a row is the subject's own;
+    # empty: decided from identities and references (:func:`jaga.datamap.graph.owners`)
+    owner: tuple[str, ...] = ()
     # the data categories the table's legal hold needs kept (None: the hold's own, or the default)
     hold_keeps: tuple[str, ...] | None = None
 

@@ -1,22 +1,25 @@
 """Run a batch of data-subject requests as recorded, resumable steps.
 
 Every step is written to jaga's store as ``running`` before it starts and ``done`` (with its counts)
-after; each table step runs in one transaction on the company database. After ``kill -9`` anywhere,
-:func:`resume` re-runs the first unfinished step: a rolled-back transaction is simply redone, and a
-committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing a hash), so
-nothing is lost, no row is half-erased and nothing that matters happens twice. The traversal is frozen
-in the store (sealed) before the first change, so resume never depends on data already erased; for a
-leaf table an erasure only deletes from (:func:`~jaga.requests.plan.deferrable`) what is frozen is the
-parent's keys, and its ``DELETE … RETURNING`` tells which rows went. Table steps of one wave (tables
-that do not reference each other) run side by side on a database server, each in its own transaction.
-A leaf step redone after a crash that came after its commit finds its rows already gone: it reports
-what it deleted then, and the verification pass still proves that nothing is left.
+after. The steps that change data run in one transaction per company database, in plan order
+(children first), so a database refusing one step leaves nothing of the batch changed there; other
+databases run side by side in their own transactions, and the error names which finished. After
+``kill -9`` anywhere, :func:`resume` re-runs the unfinished steps: a rolled-back transaction is simply
+redone, and a committed one is redone harmlessly (deleting deleted rows, re-nulling nulls, re-hashing
+a hash), so nothing is lost, no row is half-erased and nothing that matters happens twice. The
+traversal is frozen in the store (sealed) before the first change, so resume never depends on data
+already erased; for a leaf table an erasure only deletes from (:func:`~jaga.requests.plan.deferrable`)
+what is frozen is the parent's keys, and its ``DELETE … RETURNING`` tells which rows went. A leaf step
+redone after a crash that came after its commit finds its rows already gone: it reports what it
+deleted then, and the verification pass still proves that nothing is left.
 
 A batch is set-based end to end, so a thousand requests cost little more than one: the traversal and
 every table step run one statement per table and chunk for all requests together, and the bookkeeping
 (request rows, restrictions, audit entries, ledger events) goes in a few multi-row statements per
 batch. The parsed policy and map, and the reflected tables, are reused by later batches of the same
-process while the files and table definitions are unchanged.
+process while the files and table definitions are unchanged. A batch that fails for a reason no retry
+mends (a key type jaga cannot record, an internal fault) is marked failed with the reason, so it never
+blocks the batches behind it.
 """
 
 from __future__ import annotations
@@ -40,16 +43,24 @@ from typing import Any, cast
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from jaga import audit
-from jaga.actions.erase import coerce_value, delete_rows, leftovers, rectify_rows, restrict_rows, update_rows
+from jaga.actions.erase import (
+    clear_links,
+    coerce_value,
+    delete_rows,
+    leftovers,
+    rectify_rows,
+    restrict_rows,
+    update_rows,
+)
 from jaga.actions.export import ExportMeta, Staging, export_table, package, visible_columns
+from jaga.actions.frozen import UnsupportedKeyType, freeze, thaw
 from jaga.actions.target import settle, side_by_side
 from jaga.datamap import Connections, DataMap, load_datamap
-from jaga.datamap.graph import waves
 from jaga.errors import JagaError, NotFoundError
 from jaga.identity import InvalidIdentity, normalise
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
@@ -103,6 +114,8 @@ class BatchOutcome:
     status: str
     requests: list[RequestOutcome]
     plan_text: str | None = None
+    error: str | None = None
+    """Why the batch did not finish (``resume`` goes on with the next batch and reports this one)."""
 
 
 class _Sealer:
@@ -303,16 +316,23 @@ class _Runner:
         subjects = self.subjects()
         build = partial(assemble, self.kind, self.datamap, self.policy, self.schema, scope=self.scope)  # type: ignore[arg-type]
         if self.plan_sealed is None:
-            rows, hits, how, seeds = traverse(self.datamap, self.schema, subjects, self.defer)
+            rows, hits, how, seeds, linked = traverse(self.datamap, self.schema, subjects, self.defer)
+            # keys and values of every SQL type, written so they read back exactly (:mod:`frozen`)
             frozen = {
-                "rows": [[n[0], n[1], [[list(k), sorted(s)] for k, s in keys.items()]] for n, keys in rows.items()],
-                "hits": [[n[0], n[1], [list(k) for k in keys]] for n, keys in hits.items()],
+                "rows": [[n[0], n[1], [[freeze(k), sorted(s)] for k, s in keys.items()]] for n, keys in rows.items()],
+                "hits": [[n[0], n[1], [freeze(k) for k in keys]] for n, keys in hits.items()],
                 "how": [[n[0], n[1], sorted(h)] for n, h in how.items()],
                 "seeds": [
-                    [n[0], n[1], col, [[v, sorted(s)] for v, s in values.items()]] for n, (col, values) in seeds.items()
+                    [n[0], n[1], col, [[freeze(v), sorted(s)] for v, s in values.items()]]
+                    for n, (col, values) in seeds.items()
+                ],
+                "linked": [
+                    [n[0], n[1], col, [[freeze(k), sorted(s)] for k, s in keys.items()]]
+                    for n, cols in linked.items()
+                    for col, keys in cols.items()
                 ],
             }
-            plan = build(subjects, rows, hits, how, seeds)
+            plan = build(subjects, rows, hits, how, seeds, linked)
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
@@ -339,11 +359,14 @@ class _Runner:
             self.plan_sealed = "stored"
             return plan
         frozen = self.sealer.unseal(self._sealed_plan())
-        rows = {(d, c): {tuple(k): set(s) for k, s in keys} for d, c, keys in frozen["rows"]}
-        hits = {(d, c): {tuple(k) for k in keys} for d, c, keys in frozen["hits"]}
+        rows = {(d, c): {thaw(k): set(s) for k, s in keys} for d, c, keys in frozen["rows"]}
+        hits = {(d, c): {thaw(k) for k in keys} for d, c, keys in frozen["hits"]}
         how = {(d, c): set(h) for d, c, h in frozen["how"]}
-        seeds = {(d, c): (col, {v: set(s) for v, s in values}) for d, c, col, values in frozen.get("seeds", [])}
-        return build(subjects, rows, hits, how, seeds)
+        seeds = {(d, c): (col, {thaw(v): set(s) for v, s in values}) for d, c, col, values in frozen.get("seeds", [])}
+        links: dict[tuple[str, str], dict[str, dict[Any, set[int]]]] = {}
+        for d, c, col, keys in frozen.get("linked", []):
+            links.setdefault((d, c), {})[col] = {thaw(k): set(s) for k, s in keys}
+        return build(subjects, rows, hits, how, seeds, links)
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
@@ -370,95 +393,142 @@ class _Runner:
 
     def _run(self) -> BatchOutcome:
         try:
-            try:
-                plan = self.plan()
-            except SQLAlchemyError as exc:
-                raise self._failed("planning", exc) from None
-            with session_scope(self.store_url) as s:
-                steps = [
-                    (st.seq, st.name, st.status, st.attempts)
-                    for st in s.scalars(select(DsrStep).where(DsrStep.batch_id == self.batch_id).order_by(DsrStep.seq))
-                ]
-            for group in self._groups(plan, [(seq, name, a + 1) for seq, name, status, a in steps if status != "done"]):
-                try:
-                    if len(group) == 1:
-                        self._run_step(plan, *group[0])
-                    else:
-                        self._run_wave(plan, group)
-                except SQLAlchemyError as exc:
-                    raise self._failed("step " + " + ".join(name for _, name, _ in group), exc) from None
-            return self.finished or outcome(self.batch_id, self.store_url)
+            return self._steps()
+        except UnsupportedKeyType as exc:
+            raise self._give_up(exc.message) from None
+        except (JagaError, SQLAlchemyError):
+            raise
+        except Exception as exc:  # a fault no retry mends: the batch must not block those behind it
+            raise self._give_up(f"internal error {type(exc).__name__}") from None
         finally:
             self.conns.dispose()
 
+    def _steps(self) -> BatchOutcome:
+        try:
+            plan = self.plan()
+        except SQLAlchemyError as exc:
+            raise self._failed("planning", exc) from None
+        with session_scope(self.store_url) as s:
+            steps = [
+                (st.seq, st.name, st.status, st.attempts)
+                for st in s.scalars(select(DsrStep).where(DsrStep.batch_id == self.batch_id).order_by(DsrStep.seq))
+            ]
+        pending = [(seq, name, a + 1) for seq, name, status, a in steps if status != "done"]
+        changes = [st for st in pending if st[1].partition(":")[0] in _CHANGES]
+        if changes:
+            self._run_changes(plan, changes)
+        for group in self._groups(plan, [st for st in pending if st not in changes]):
+            try:
+                if len(group) == 1:
+                    self._run_step(plan, *group[0])
+                else:
+                    self._run_wave(plan, group)
+            except SQLAlchemyError as exc:
+                raise self._failed("step " + " + ".join(name for _, name, _ in group), exc) from None
+        return self.finished or outcome(self.batch_id, self.store_url)
+
+    def _give_up(self, reason: str) -> JagaError:
+        """Mark the batch and its requests failed, with ``reason`` (no personal data in it): ``resume``
+        skips the batch from now on, so the batches behind it run."""
+        with session_scope(self.store_url) as s:
+            batch = s.get(DsrBatch, self.batch_id)
+            assert batch is not None
+            batch.status, batch.error, batch.finished_at, batch.plan_sealed = "failed", reason, utcnow(), None
+            s.execute(
+                update(DsrRequest)
+                .where(DsrRequest.batch_id == self.batch_id)
+                .values(status="failed", result=json.dumps({"kind": self.kind, "error": reason}), finished_at=utcnow())
+            )
+            audit.append(s, self.tenant_id, "dsr.failed", {"batch": self.batch_id, "reason": reason}, actor=self.actor)
+        return JagaError(
+            f"the batch cannot be carried out ({reason}); it is marked failed and does not hold up other batches",
+            where=f"batch {self.batch_id}",
+            hint="fix the cause, then submit its requests again",
+        )
+
+    def _run_changes(self, plan: Plan, steps: list[tuple[int, str, int]]) -> None:
+        """Every step that changes data, in one transaction per database: the steps on one database
+        commit together or not at all. Databases run side by side on servers; when one refuses, the
+        others still commit, their steps are recorded done, and the error names both."""
+        by_db: dict[str, list[tuple[int, str, int]]] = {}
+        for step in steps:
+            tp = plan.table(step[1].partition(":")[2])
+            assert tp is not None
+            self.schema.table((tp.dataset, tp.collection))  # reflected here, not on the worker threads
+            by_db.setdefault(self._database(tp.dataset), []).append(step)
+        self._mark([seq for seq, _, _ in steps], "running", {seq: attempt for seq, _, attempt in steps})
+        jobs = [partial(self._database_steps, plan, group) for group in by_db.values()]
+        outcomes = settle(jobs, concurrent=self.schema.concurrent((t.dataset, t.collection) for t in plan.tables))
+        done = {seq: r for result in outcomes if not isinstance(result, Exception) for seq, r in result.items()}
+        if done:  # a database that committed stays done even when another refused
+            self._mark(list(done), "done", results=done)
+        failed = [(db, r) for db, r in zip(by_db, outcomes, strict=True) if isinstance(r, Exception)]
+        if not failed:
+            return
+        refused = failed[0][1]
+        if not isinstance(refused, _Refused):
+            raise refused
+        finished = [db for db, r in zip(by_db, outcomes, strict=True) if not isinstance(r, Exception)]
+        message = (
+            f"step {refused.step} failed in the database ({_detail(refused.error)}); nothing of this batch "
+            "changed in the "
+            + ", ".join(db for db, _ in failed)
+            + (f"; the {', '.join(finished)} finished" if finished else "")
+        )
+        with session_scope(self.store_url) as s:
+            batch = s.get(DsrBatch, self.batch_id)
+            assert batch is not None
+            batch.error = message
+        raise JagaError(message, where=f"batch {self.batch_id}", hint="fix the cause, then run `jaga requests resume`")
+
+    def _database(self, dataset: str) -> str:
+        """The database a dataset lives in, named by the datasets it holds (a URL may carry a password)."""
+        url = self.conns.engine(dataset).url
+        return "database of " + " + ".join(d.key for d in self.datamap.datasets if self.conns.engine(d.key).url == url)
+
+    def _database_steps(self, plan: Plan, steps: list[tuple[int, str, int]]) -> dict[int, Any]:
+        """One database's steps in plan order (children first) on one connection, in one transaction."""
+        first = plan.table(steps[0][1].partition(":")[2])
+        assert first is not None
+        results: dict[int, Any] = {}
+        with self.conns.engine(first.dataset).begin() as conn:
+            for seq, name, attempt in steps:
+                _crash(seq, "before", attempt, name)
+                action, _, table = name.partition(":")
+                tp = plan.table(table)
+                assert tp is not None
+                try:
+                    results[seq] = self._change(conn, action, tp, _ticker(seq, attempt, name))
+                except SQLAlchemyError as exc:
+                    raise _Refused(name, exc) from exc
+        for seq, name, attempt in steps:
+            _crash(seq, "after", attempt, name)
+        return results
+
     def _failed(self, what: str, exc: SQLAlchemyError) -> JagaError:
         """A database's refusal as a user error that says what to do: the batch is recorded, so once the
-        cause is fixed (a trigger, a permission, a full disk) ``resume`` finishes it. Only the error's
-        class and codes are shown: a database's own message may quote the values it refused."""
-        orig = getattr(exc, "orig", None) or exc
-        diag = getattr(orig, "diag", None)
-        args = getattr(orig, "args", ())
-        codes = [
-            getattr(diag, "sqlstate", None),
-            getattr(orig, "sqlite_errorname", None),
-            args[0] if args and isinstance(args[0], int) else None,
-            getattr(diag, "constraint_name", None),
-        ]
-        detail = ", ".join(str(c) for c in (type(orig).__name__, *codes) if c)
+        cause is fixed (a trigger, a permission, a full disk) ``resume`` finishes it."""
         return JagaError(
-            f"{what} failed in the database ({detail}); its transaction was rolled back",
+            f"{what} failed in the database ({_detail(exc)}); its transaction was rolled back",
             where=f"batch {self.batch_id}",
             hint="fix the cause, then run `jaga requests resume` to finish the batch",
         )
 
     def _groups(self, plan: Plan, steps: list[tuple[int, str, int]]) -> list[list[tuple[int, str, int]]]:
-        """Consecutive table steps on database servers that may run side by side form one group.
-
-        Order matters only for a step that deletes rows or writes a column that ties rows together
-        (a key, a reference): it must wait for the steps of the tables that point at it, so it runs
-        with the steps of its own wave (no references between them), whatever each does (a legal hold's
-        restriction beside its siblings' deletes). A step that writes no such column (pseudonymising a
-        parent kept for its invoices, setting a restriction flag) breaks no reference whenever it runs,
-        and joins whatever group is forming: the parents' updates overlap the children's deletes
-        instead of waiting for them, and every export of an access batch runs at once. Verify, package
-        and finish run alone.
-        """
-        nodes = {(t.dataset, t.collection) for t in plan.tables}
-        wave_of = {node: i for i, wave in enumerate(waves(self.datamap, nodes)) for node in wave}
+        """Consecutive exports on database servers form one group and run side by side (they only read);
+        every other step runs alone. Steps that change data never get here (:meth:`_run_changes`)."""
         groups: list[list[tuple[int, str, int]]] = []
-        forming: int | None = None  # the wave of the ordered steps in the last group (-1: none yet)
+        joining = False
         for step in steps:
             action, _, table = step[1].partition(":")
             tp = plan.table(table) if table else None
-            node = (tp.dataset, tp.collection) if tp is not None else None
-            if tp is None or node is None or not self.schema.concurrent([node]):
-                groups.append([step])
-                forming = None
-                continue
-            free = self._unordered(action, tp, nodes)
-            if forming is not None and (free or forming in (-1, wave_of[node])):
+            free = action == "export" and tp is not None and self.schema.concurrent([(tp.dataset, tp.collection)])
+            if free and joining:
                 groups[-1].append(step)
             else:
                 groups.append([step])
-                forming = -1
-            if not free:
-                forming = wave_of[node]
+            joining = free
         return groups
-
-    def _unordered(self, action: str, tp: TablePlan, nodes: set[tuple[str, str]]) -> bool:
-        """Whether a table step writes no column that ties rows together (see :meth:`_groups`); an
-        export writes nothing at all."""
-        node = (tp.dataset, tp.collection)
-        if action == "export":
-            return True
-        if action == "erase" and tp.mode == "update":
-            written = {c.name for c in tp.columns}
-        elif action == "restrict":
-            flag = self.schema.collection(node).restrict_column
-            written = {flag} if flag else set()
-        else:
-            return False
-        return not written & self.schema.linked_columns(node, nodes)
 
     def _mark(
         self,
@@ -482,10 +552,9 @@ class _Runner:
                 batch.status = "running"
 
     def _run_wave(self, plan: Plan, group: list[tuple[int, str, int]]) -> None:
-        """Table steps of one wave side by side, each in its own transaction on its own connection: the
-        database server deletes from several tables at once while Python waits. The steps are marked
-        running together before and done together after; a crash in between re-runs all of them, which
-        is harmless as every table step is (see the module docstring)."""
+        """Exports side by side, each on its own connection: the database server reads several tables
+        at once while Python waits. The steps are marked running together before and done together
+        after; a crash in between re-runs all of them, which is harmless (they only read)."""
         self._mark([seq for seq, _, _ in group], "running", {seq: attempt for seq, _, attempt in group})
         jobs: list[Callable[[], dict[str, Any]]] = []
         for seq, name, attempt in group:
@@ -533,39 +602,44 @@ class _Runner:
         self._mark([seq], "done", results={seq: result})
 
     def _table_step(self, action: str, tp: TablePlan, tick: Callable[[], None]) -> dict[str, Any]:
+        """An export (reads only; the steps that change data run in :meth:`_run_changes`)."""
         coll = self.schema.collection((tp.dataset, tp.collection))
-        engine = self.conns.engine(tp.dataset)
-        if action == "export":
-            allowed = self._allowed()
-            with engine.connect() as conn:
-                n = export_table(conn, self.schema, tp, visible_columns(coll, allowed), self.staging)
-            return {"rows": n, "per_request": _per_request(tp)}
+        with self.conns.engine(tp.dataset).connect() as conn:
+            n = export_table(conn, self.schema, tp, visible_columns(coll, self._allowed()), self.staging)
+        tick()
+        return {"rows": n, "per_request": _per_request(tp)}
+
+    def _change(self, conn: Connection, action: str, tp: TablePlan, tick: Callable[[], None]) -> dict[str, Any]:
+        """One table's erase, restrict or rectify step on ``conn``, inside its database's transaction."""
+        coll = self.schema.collection((tp.dataset, tp.collection))
         deferred = action == "erase" and tp.via is not None
         if deferred:
             tp.keys.update(self._returned(tp))  # rows an earlier attempt deleted and committed
-        with engine.begin() as conn:
-            if action == "erase" and tp.mode == "delete":
-                n = delete_rows(conn, self.schema, tp, tick)
-                if deferred:
-                    self._remember(tp)  # before the company commit: a crash after it loses nothing
-            elif action == "erase":
-                n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
-                if tp.hold is not None and coll.restrict_column:  # held rows, erased but what the law needs
-                    restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
-            elif action == "rectify":
-                n = rectify_rows(conn, self.schema, tp, self._validated_changes(tp), tick)
-            elif coll.restrict_column:
-                n = restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
-            else:
-                n = len(tp.keys)
-                tick()
+        cleared = 0
+        if action == "erase" and tp.mode == "delete":
+            n = delete_rows(conn, self.schema, tp, tick)
+            if deferred:
+                self._remember(tp)  # before the company commit: a crash after it loses nothing
+        elif action == "erase":
+            n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
+            if tp.hold is not None and coll.restrict_column:  # held rows, erased but what the law needs
+                restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
+        elif action == "rectify":
+            n = rectify_rows(conn, self.schema, tp, self._validated_changes(tp), tick)
+        elif coll.restrict_column:
+            n = restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
+        else:
+            n = len(tp.keys)
+            tick()
+        if action == "erase":
+            cleared = clear_links(conn, self.schema, tp, tick)
         held = self._held(tp, action)
-        return {"rows": n, "per_request": _per_request(tp), "held": held}
+        return {"rows": n, "links_cleared": cleared, "per_request": _per_request(tp), "held": held}
 
     def _remember(self, tp: TablePlan) -> None:
         """Keep the rows a deferred delete returned (their keys and subjects, not their data) on its step,
         so a re-run after the company commit, which finds them gone, still reports them."""
-        kept = json.dumps({"returned": [[list(k), sorted(s)] for k, s in tp.keys.items()]})
+        kept = json.dumps({"returned": [[freeze(k), sorted(s)] for k, s in tp.keys.items()]})
         # steps of a wave finish at about the same time; taking turns here is far quicker than SQLite's
         # busy handler, which sleeps up to 100 ms between tries while a company transaction waits open
         with self._store_turn, session_scope(self.store_url) as s:
@@ -581,7 +655,7 @@ class _Runner:
                 select(DsrStep.result).where(DsrStep.batch_id == self.batch_id, DsrStep.name == f"erase:{tp.name}")
             )
         rows = json.loads(kept).get("returned", []) if kept else []
-        return {tuple(k): set(sids) for k, sids in rows}
+        return {thaw(k): set(sids) for k, sids in rows}
 
     def _held(self, tp: TablePlan, action: str) -> dict[str, Any]:
         """Held rows and columns per request, with the law and the day they may go; recorded in the store
@@ -596,7 +670,7 @@ class _Runner:
         rows: list[dict[str, Any]] = []
         mine = tp.by_subject()
         for sid, (rid, _) in self.requests.items():
-            keys = sorted([list(k) for k in mine.get(sid, [])])
+            keys = [freeze(k) for k in sorted(mine.get(sid, []))]
             if not keys:
                 continue
             rows.append(
@@ -605,7 +679,7 @@ class _Runner:
                     "request_id": rid,
                     "dataset": tp.dataset,
                     "collection": tp.collection,
-                    "row_keys": json.dumps(keys, default=str),
+                    "row_keys": json.dumps(keys),
                     "reason": reason,
                     "until": until,
                     "created_at": now,
@@ -649,7 +723,7 @@ class _Runner:
 
     def _verify(self, plan: Plan) -> dict[str, Any]:
         """Re-run the traversal from the identities and prove nothing is left outside legal holds."""
-        rows, hits, _, seeds = traverse(self.datamap, self.schema, plan.subjects, self.defer)
+        rows, hits, _, seeds, _ = traverse(self.datamap, self.schema, plan.subjects, self.defer)
         left: dict[str, dict[str, int]] = {str(sid): {} for sid in self.requests}
         for tp in plan.tables:
             node = (tp.dataset, tp.collection)
@@ -754,6 +828,33 @@ class _Runner:
             batch.status, batch.finished_at, batch.plan_sealed = "done", utcnow(), None
         self.staging.root.exists() and _rmtree(self.staging.root)
         self.finished = BatchOutcome(self.batch_id, self.kind, "done", done)
+
+
+class _Refused(Exception):
+    """A database refused ``step``; the step's whole database transaction was rolled back."""
+
+    def __init__(self, step: str, error: SQLAlchemyError) -> None:
+        super().__init__(step)
+        self.step, self.error = step, error
+
+
+_CHANGES = ("erase", "restrict", "rectify")
+"""Step actions that change the company's data (run by :meth:`_Runner._run_changes`)."""
+
+
+def _detail(exc: SQLAlchemyError) -> str:
+    """A database error by its class and codes only: a database's own message may quote the values it
+    refused."""
+    orig = getattr(exc, "orig", None) or exc
+    diag = getattr(orig, "diag", None)
+    args = getattr(orig, "args", ())
+    codes = [
+        getattr(diag, "sqlstate", None),
+        getattr(orig, "sqlite_errorname", None),
+        args[0] if args and isinstance(args[0], int) else None,
+        getattr(diag, "constraint_name", None),
+    ]
+    return ", ".join(str(c) for c in (type(orig).__name__, *codes) if c)
 
 
 def _per_request(tp: TablePlan) -> dict[str, int]:
@@ -966,8 +1067,8 @@ def _dry_run(
         subjects = [
             Subject(i, f"dry-run-{i}", {k: tuple(v) for k, v in ids.items()}) for i, ids in enumerate(identities)
         ]
-        rows, hits, how, _ = traverse(dmap, schema, subjects)
-        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, scope=scope)
+        rows, hits, how, _, linked = traverse(dmap, schema, subjects)
+        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, linked=linked, scope=scope)
         text = render(plan, schema)
     finally:
         conns.dispose()
@@ -986,13 +1087,25 @@ def resume(
     actor: str = "system",
     tenant_id: int | None = None,
 ) -> list[BatchOutcome]:
-    """Finish every batch a crash left unfinished (of one tenant, if given), in the order they were started."""
-    query = select(DsrBatch.id).where(DsrBatch.status != "done").order_by(DsrBatch.created_at)
+    """Finish every batch a crash left unfinished (of one tenant, if given), in the order they were started.
+
+    A batch that cannot finish now (a database refuses, a file changed) or ever (marked failed) does
+    not stop the ones behind it: its outcome carries ``error`` and the next batch runs. Batches marked
+    failed are not tried again."""
+    query = select(DsrBatch.id).where(DsrBatch.status.not_in(("done", "failed"))).order_by(DsrBatch.created_at)
     if tenant_id is not None:
         query = query.where(DsrBatch.tenant_id == tenant_id)
     with session_scope(store_url) as s:
         ids = list(s.scalars(query))
-    return [_Runner(bid, store_url, connections, actor).run() for bid in ids]
+    out: list[BatchOutcome] = []
+    for bid in ids:
+        try:
+            out.append(_Runner(bid, store_url, connections, actor).run())
+        except JagaError as exc:
+            stopped = outcome(bid, store_url)
+            stopped.error = str(exc)
+            out.append(stopped)
+    return out
 
 
 def outcome(batch_id: str, store_url: str | None = None) -> BatchOutcome:
@@ -1011,4 +1124,5 @@ def outcome(batch_id: str, store_url: str | None = None) -> BatchOutcome:
             batch.kind,
             batch.status,
             [RequestOutcome(rid, status, json.loads(result) if result else {}) for rid, status, result in reqs],
+            error=batch.error if batch.status != "done" else None,
         )

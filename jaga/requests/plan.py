@@ -20,8 +20,9 @@ from sqlalchemy import Column, Engine, Select, func, select
 from jaga.actions.holds import holds
 from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side_by_side
-from jaga.datamap import DataMap, edges
-from jaga.datamap.graph import Edge, Node, parents, waves
+from jaga.datamap import DataMap
+from jaga.datamap.graph import Edge, Links, Node, waves
+from jaga.datamap.graph import links as map_links
 from jaga.identity import normalise
 from jaga.policy import Policy
 from jaga.requests.match import attribute, by_form, candidates, where_matches
@@ -67,11 +68,16 @@ Seeds = dict[Node, tuple[str, dict[Any, set[int]]]]
 """Deferred table -> (its column pointing at the parent, the parent's values -> subject ids)."""
 
 
+Linked = dict[Node, dict[str, dict[Key, set[int]]]]
+"""Table -> link column -> key of a row that is not the subjects' own but points at them -> subject ids."""
+
+
 class Traversal(NamedTuple):
     rows: dict[Node, dict[Key, set[int]]]
     hits: dict[Node, set[Key]]
     how: dict[Node, set[str]]
     seeds: Seeds
+    linked: Linked
 
 
 def traverse(
@@ -79,12 +85,20 @@ def traverse(
 ) -> Traversal:
     """Every row (primary key -> subject ids) reachable from the subjects' identities.
 
-    Returns the rows, the rows hit directly through an identity column, how each table was reached and,
-    for the ``defer`` tables (:func:`deferrable`), not their rows but the parent values that lead there.
+    A row is the subject's own only when it is found through a field its table is owned through
+    (:func:`jaga.datamap.graph.owners`); a row found any other way (a ticket through the employee who
+    handled it) goes to ``linked`` under the column that points at the subject, and the traversal does
+    not go on from it: nothing hanging off another person's row is this subject's.
+
+    Returns the rows, the rows hit directly through an identity column, how each table was reached,
+    for the ``defer`` tables (:func:`deferrable`) not their rows but the parent values that lead
+    there, and the linked rows.
     """
+    graph = schema.links()
     outs: dict[Node, list[Any]] = {}
-    for e in edges(datamap):
+    for e in graph.edges:
         outs.setdefault(e.src, []).append(e)
+    referring = {(e.dst, e.dst_field) for e in graph.edges if e.refers}
     known: dict[tuple[Node, str], dict[Any, set[int]]] = {}
     pending: dict[tuple[Node, str], dict[Any, set[int]]] = {}
     how: dict[Node, set[str]] = {}
@@ -117,6 +131,7 @@ def traverse(
                             add((node, fld.name), coerced, {subject.sid})
     rows: dict[Node, dict[Key, set[int]]] = {}
     hits: dict[Node, set[Key]] = {}
+    linked: Linked = {}
     while pending:
         batch, pending = pending, {}
         # one round's queries are independent (each reads one table with keys already known): they run
@@ -140,9 +155,21 @@ def traverse(
             jobs.append(partial(_fetch, schema.conns.engine(node[0]), queries))
         fetched = side_by_side(jobs, concurrent=schema.concurrent(node for (node, _), _ in rounds))
         for ((node, fname), delta), wanted, result in zip(rounds, wanted_by, fetched, strict=True):
-            out_edges = outs.get(node, [])
             at = {n: i for i, n in enumerate(wanted)}
             key_at, match_at = [at[n] for n in schema.pk(node)], at[fname]
+            kind = forms.get((node, fname))
+            if fname not in graph.owners.get(node, frozenset()):
+                # not the subjects' own rows: only a link column pointing at them is theirs (a row
+                # their row points at holds nothing of theirs), and nothing leads on
+                if (node, fname) not in referring:
+                    continue
+                link = linked.setdefault(node, {}).setdefault(fname, {})
+                for row in result:
+                    sids = delta.get(row[match_at] if kind is None else attribute(kind, row[match_at]))
+                    if sids is not None:  # a spelling we cannot place is nobody's we could name
+                        link.setdefault(tuple(row[i] for i in key_at), set()).update(sids)
+                continue
+            out_edges = outs.get(node, [])
             # per edge: the column it follows and the target's seen/pending values, looked up once here
             # rather than for every row (the loop below runs for every row of every subject)
             follow = [
@@ -155,7 +182,6 @@ def traverse(
                 )
                 for e in out_edges
             ]
-            kind = forms.get((node, fname))
             used: set[int] = set()  # edges that led somewhere from these rows
             found = rows.setdefault(node, {})
             direct = hits.setdefault(node, set()) if (node, fname) in identity_fields else None
@@ -186,7 +212,13 @@ def traverse(
                 how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
         pending = {target: delta for target, delta in pending.items() if delta and target[0] not in defer}
     seeds = {node: (fname, values) for (node, fname), values in known.items() if node in defer and values}
-    return Traversal({n: r for n, r in rows.items() if r}, {n: h for n, h in hits.items() if h}, how, seeds)
+    return Traversal(
+        {n: r for n, r in rows.items() if r},
+        {n: h for n, h in hits.items() if h},
+        how,
+        seeds,
+        {n: {c: k for c, k in cols.items() if k} for n, cols in linked.items() if any(cols.values())},
+    )
 
 
 def _plain_link(schema: Schema, node: Node, link: Edge) -> bool:
@@ -204,14 +236,16 @@ def _plain_link(schema: Schema, node: Node, link: Edge) -> bool:
 def deferrable(datamap: DataMap, policy: Policy, schema: Schema | None = None) -> set[Node]:
     """Tables an erasure need not read before it deletes from them.
 
-    A table whose rows are all deleted, that holds no identity, is reached by exactly one reference and
-    leads nowhere personal is found by its own ``DELETE … WHERE parent_column IN (…) RETURNING key`` at
-    erase time: reading it first would only look up the same rows twice (measured at about a quarter of
-    a batch's database time). Its parent's values are frozen in the plan instead of its rows, so a
-    resumed step deletes exactly the same rows, and verification counts what is left by the same column.
+    A table whose rows are all deleted, that holds no identity, is reached by exactly one reference,
+    its owner, and leads nowhere personal is found by its own ``DELETE … WHERE parent_column IN (…)
+    RETURNING key`` at erase time: reading it first would only look up the same rows twice (measured at
+    about a quarter of a batch's database time). Its parent's values are frozen in the plan instead of
+    its rows, so a resumed step deletes exactly the same rows, and verification counts what is left by
+    the same column. The database's own foreign keys count as references (:meth:`Schema.links`).
     """
-    modes = erase_modes(datamap, policy)
-    links = edges(datamap)
+    graph = schema.links() if schema is not None else map_links(datamap)
+    modes = erase_modes(datamap, policy, graph)
+    links = graph.edges
     personal = {(d.key, c.name) for d, c in datamap.collections() if any(f.personal for f in c.fields)}
     out: set[Node] = set()
     for ds, coll in datamap.collections():
@@ -223,6 +257,7 @@ def deferrable(datamap: DataMap, policy: Policy, schema: Schema | None = None) -
             and not any(f.identity for f in coll.fields)
             and len(incoming) == 1
             and incoming[0].src != node
+            and incoming[0].dst_field in graph.owners.get(node, frozenset())
             and not any(n in personal or any(e.src == n for e in links) for n in onward)
             and (schema is None or _plain_link(schema, node, incoming[0]))
         ):
@@ -236,14 +271,16 @@ def _fetch(engine: Engine, queries: Sequence[Select[Any]]) -> list[Any]:
         return [row for query in queries for row in conn.execute(query).all()]
 
 
-def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
+def erase_modes(datamap: DataMap, policy: Policy, graph: Links | None = None) -> dict[Node, Mode]:
     """Per table: delete rows, update (erase columns, keep rows) or hold (keep, restrict).
 
     A row that must stay keeps its parents too: any table a kept table references is updated, not
     deleted, so no foreign key ever breaks. Rows of a table with no personal data stay as well (an
-    erasure never touches them: ``orders`` mapped as mere bookkeeping still point at their customer).
-    Fixpoint over the reference graph.
+    erasure never touches them: ``orders`` mapped as mere bookkeeping still point at their customer),
+    and so do the rows of ``graph.pinned`` tables (something the erasure must not change points at
+    them). Fixpoint over the reference graph (``graph``: the map's and the database's keys).
     """
+    graph = graph or map_links(datamap)
     table_holds, column_holds = holds(datamap, policy)
     modes: dict[Node, Mode] = {}
     untouched: set[Node] = set()
@@ -257,11 +294,11 @@ def erase_modes(datamap: DataMap, policy: Policy) -> dict[Node, Mode]:
         # them is erased in place (see jaga.actions.holds)
         if (personal and all(p in held for p in personal)) or (node in table_holds and not personal):
             modes[node] = "hold"
-        elif held or coll.erase == "update":
+        elif held or coll.erase == "update" or node in graph.pinned:
             modes[node] = "update"
         else:
             modes[node] = "delete"
-    ups = parents(datamap)
+    ups = graph.parents
     changed = True
     while changed:
         changed = False
@@ -282,8 +319,8 @@ def build_plan(
     subjects: Sequence[Subject],
 ) -> Plan:
     """Traverse and decide, per table, what the request kind does there (nothing is changed)."""
-    rows, hits, how, _ = traverse(datamap, schema, subjects)
-    return assemble(kind, datamap, policy, schema, subjects, rows, hits, how)
+    rows, hits, how, _, linked = traverse(datamap, schema, subjects)
+    return assemble(kind, datamap, policy, schema, subjects, rows, hits, how, linked=linked)
 
 
 def assemble(
@@ -296,19 +333,25 @@ def assemble(
     hits: dict[Node, set[Key]],
     how: dict[Node, set[str]],
     seeds: Seeds | None = None,
+    linked: Linked | None = None,
     scope: Scope | None = None,
 ) -> Plan:
-    """A plan from traversal results (fresh, or frozen in the store and read back on resume); an erasure
-    with a ``scope`` updates only the in-scope columns (:mod:`jaga.requests.scope`) and deletes nothing."""
-    seeds = seeds or {}
-    modes = erase_modes(datamap, policy) if kind == "erasure" else {}
+    """A plan from traversal results (fresh, or frozen in the store and read back on resume).
+
+    A table's ``linked`` rows (not the subjects' own) get ``masks`` in an erasure: the link columns
+    that are cleared, each by :func:`~jaga.actions.strategies.link_mask`. An erasure with a ``scope``
+    updates only the in-scope columns of the subjects' own rows (:mod:`jaga.requests.scope`) and
+    deletes nothing."""
+    seeds, linked = seeds or {}, linked or {}
+    graph = schema.links()
+    modes = erase_modes(datamap, policy, graph) if kind == "erasure" else {}
     if kind == "erasure" and scope:
         modes = {node: "hold" if mode == "hold" else "update" for node, mode in modes.items()}
     # children before parents; inside a wave, tables that change before those only held, so that the
     # runner can group a wave's erasures and run them side by side
     order = [
         node
-        for wave in waves(datamap, set(rows) | set(seeds))
+        for wave in waves(datamap, set(rows) | set(seeds) | set(linked), graph.parents)
         for node in sorted(wave, key=lambda n: modes.get(n) == "hold")
     ]
     table_holds, column_holds = holds(datamap, policy)
@@ -320,6 +363,9 @@ def assemble(
         mode: Mode = modes.get(node, "read")
         plan = TablePlan(node[0], node[1], mode, schema.pk(node), rows.get(node, {}), sorted(how.get(node, ())))
         plan.via = seeds.get(node)
+        plan.linked = linked.get(node, {})
+        if kind == "erasure" and mode != "hold" and node not in table_holds and not scope:  # held: links too
+            plan.masks = schema.masks(node, plan.linked)
         plan.hold = table_holds.get(node)
         plan.held_columns = dict(column_holds.get(node, {}))
         if kind == "erasure" and scope:
@@ -386,6 +432,8 @@ def render(plan: Plan, schema: Schema) -> str:
             lines.append(f"    reached by {reason}")
         if tp.columns:
             lines.append("    columns: " + ", ".join(f"{c.name}={c.strategy.value}" for c in tp.columns))
+        for link, cp in tp.masks:
+            lines.append(f"    {cp.name} cleared ({cp.strategy.value}) where {link} links rows not the subject's")
         for col, hold in sorted(tp.held_columns.items()):
             lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
         if tp.hold:
@@ -398,6 +446,7 @@ def render(plan: Plan, schema: Schema) -> str:
 __all__ = [
     "Hold",
     "Kind",
+    "Linked",
     "Mode",
     "Plan",
     "Schema",

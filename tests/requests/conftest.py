@@ -66,13 +66,14 @@ def _company(kind: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=pytest.mark.postgres),
-        pytest.param("mariadb", marks=pytest.mark.mariadb),
-    ]
-)
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("mariadb", marks=pytest.mark.mariadb),
+]
+
+
+@pytest.fixture(params=BACKENDS)
 def company(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly generated sample company (30 customers, 8 employees, twins included)."""
     gen = _company(request.param, tmp_path)
@@ -82,6 +83,14 @@ def company(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     generate(engine, customers=30, employees=8, seed=42)
     engine.dispose()
     yield url
+    next(gen, None)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty company database, for tests that make their own tables."""
+    gen = _company(request.param, tmp_path)
+    yield next(gen)
     next(gen, None)
 
 
