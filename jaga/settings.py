@@ -31,7 +31,6 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("jaga-data")
     database_url: str | None = None
-    timezone: str = "Asia/Jakarta"
     secret_key: str | None = None
     public_url: str = DEMO_PUBLIC_URL
     """The one base of every absolute link jaga sends or redirects to (never taken from request headers)."""
@@ -45,6 +44,15 @@ class Settings(BaseSettings):
     """Largest request body of the JSON API (HTTP 413 beyond)."""
     max_upload_bytes: int = 32 * 1024 * 1024
     """Largest body of the API's bulk endpoints (a batch of up to 10,000 requests)."""
+    timezone: str | None = None
+    """Retired: the controller's zone comes from the policy alone (``controller.timezone``); set, an error."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _no_process_zone(cls, value: str | None) -> None:
+        if value is not None:
+            raise ValueError("is no longer read: set controller.timezone in the policy instead")
+        return None
 
     @field_validator("trusted_hosts", "trusted_proxies", mode="before")
     @classmethod

@@ -59,6 +59,21 @@ def pg_schema_url(pg_server: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def mariadb_db_url(mariadb_server: str) -> Iterator[str]:
+    """A fresh MariaDB database for one test, dropped afterwards (MariaDB has no schemas inside one)."""
+    name = f"jaga_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(mariadb_server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield mariadb_server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.fixture
 def jaga_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An isolated data directory and settings for one test."""
     from jaga.settings import get_settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jaga.check import _time  # noqa: F401  (registers JG017)
 from jaga.check.finding import Finding, Severity
 from jaga.check.report import to_json, to_sarif
 from jaga.check.rules import RULES, RuleInfo, run_rules

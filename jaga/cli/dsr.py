@@ -2,27 +2,33 @@
 
 A thin shell over :mod:`jaga.requests.lifecycle` and :mod:`jaga.requests.verification`. Identities given
 here are hashed at once; addresses and codes are never printed (codes go to the person's outbox).
-Times are shown in the controller's zone (``JAGA_TIMEZONE``, Asia/Jakarta by default).
+Times are shown in the zone each request keeps: the controller's, from ``--policy`` at submission (UTC
+when no policy is given or the policy states none).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from jaga.cli._base import console, escape, new_app
-from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.cli.ledger import TenantOpt, optional_policy, tenant_session
 from jaga.errors import JagaError
 from jaga.ledger.identity import Identity
+from jaga.policy import UTC_ZONE, show
 from jaga.requests import lifecycle, verification
-from jaga.requests.deadlines import remaining, show
+from jaga.requests.deadlines import remaining
 from jaga.requests.lifecycle import RequestView
 from jaga.store import utcnow
 
 app = new_app("Data-subject requests: submit, verify, track deadlines, extend, refuse, complete.")
 
+PolicyOpt = typer.Option(
+    None, "--policy", envvar="JAGA_POLICY", help="Policy YAML: the controller's time zone the deadline runs in"
+)
 ActorOpt = typer.Option("cli", "--actor", envvar="JAGA_ACTOR", help="Who is acting (recorded in the timeline)")
 
 
@@ -47,7 +53,7 @@ def _left(view: RequestView) -> str:
 def _summary(view: RequestView) -> None:
     console.print(
         f"[bold]{view.id}[/] {view.right.value} ({view.regime}, {view.language}) "
-        f"[cyan]{view.status.value}[/] due {show(view.due_at)}{' (extended)' if view.extended else ''}"
+        f"[cyan]{view.status.value}[/] due {view.due_local}{' (extended)' if view.extended else ''}"
         f"{' (clock paused)' if view.paused else ''}"
     )
 
@@ -64,6 +70,7 @@ def submit_cmd(
     lang: str = typer.Option("id", "--lang", help="Language of the messages: id or en"),
     change: list[str] = typer.Option([], "--change", help="field=new value (rectification; repeatable)"),
     no_code: bool = typer.Option(False, "--no-code", help="Do not send a code (staff will verify in person)"),
+    policy: Path | None = PolicyOpt,
     tenant: str = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
@@ -72,6 +79,7 @@ def submit_cmd(
         raise JagaError(f"unknown language {lang!r}", hint="use en or id")
     kind, value = _pair(identity, "identity")
     changes = dict(_pair(item, "change") for item in change)
+    pol = optional_policy(policy)
     with tenant_session(tenant) as (session, tenant_id):
         view = lifecycle.submit(
             session,
@@ -82,6 +90,7 @@ def submit_cmd(
             language="id" if lang == "id" else "en",
             changes=changes or None,
             actor=actor,
+            zone=pol.controller.zone.zone if pol is not None else UTC_ZONE,
         )
         delivery = None if no_code else verification.send_code(session, tenant_id, view.id, actor=actor)
     _summary(view)
@@ -143,7 +152,7 @@ def list_cmd(
         )
     table = Table("request", "right", "regime", "status", "due", "left")
     for view in views:
-        table.add_row(view.id, view.right.value, view.regime, view.status.value, show(view.due_at), _left(view))
+        table.add_row(view.id, view.right.value, view.regime, view.status.value, view.due_local, _left(view))
     console.print(table)
     console.print(f"{len(views)} request(s)")
 
@@ -155,14 +164,21 @@ def show_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt) -> Non
         view = lifecycle.get(session, tenant_id, request)
         steps = lifecycle.timeline(session, tenant_id, request)
     _summary(view)
-    console.print(f"received {show(view.received_at)}; identity {view.identity_kind} {view.identity_hash[:12]}…")
+    console.print(
+        f"received {show(view.received_at, view.zone)}; identity {view.identity_kind} {view.identity_hash[:12]}…"
+    )
     if view.changed_fields:
         console.print(f"fields to change: {', '.join(view.changed_fields)}")
     table = Table("#", "when", "from", "to", "who", "why")
     for step in steps:
         why = " ".join(x for x in (step.reason, f"({step.article})" if step.article else None) if x)
         table.add_row(
-            str(step.seq), show(step.at), step.from_status or "", step.to_status, escape(step.actor), escape(why)
+            str(step.seq),
+            show(step.at, view.zone),
+            step.from_status or "",
+            step.to_status,
+            escape(step.actor),
+            escape(why),
         )
     console.print(table)
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from jaga import incidents as inc
 from jaga.cli._base import console, escape, new_app
 from jaga.errors import ConfigError
-from jaga.policy import load_policy
+from jaga.policy import UTC_ZONE, load_policy, show
 from jaga.store import ensure_tenant, session_scope
 
 app = new_app("Record personal-data breaches, size them, meet the 3x24h / 72h deadlines, draft the notices.")
@@ -65,7 +66,7 @@ def open_cmd(
 ) -> None:
     """Record a breach and start its deadlines."""
     pol = load_policy(policy)
-    zone = pol.controller.timezone
+    zone = pol.controller.zone.zone
     with _store(tenant) as (session, tenant_id):
         incident = inc.open_incident(
             session,
@@ -85,16 +86,17 @@ def open_cmd(
             actor=actor,
         )
         console.print(f"[green]✓[/] incident {incident.id} opened")
-        _print_deadlines(incident)
+        _print_deadlines(incident, zone)
 
 
-def _print_deadlines(incident: inc.Incident) -> None:
-    table = Table(title=f"incident {incident.id}: deadlines from discovery")
-    for column in ("regime", "notify", "due (UTC)", "status", "article", "note"):
+def _print_deadlines(incident: inc.Incident, zone: ZoneInfo) -> None:
+    """Each deadline in the controller's zone, labelled with it (a label never claims UTC for local time)."""
+    table = Table(title=f"incident {incident.id}: deadlines from discovery ({zone.key})")
+    for column in ("regime", "notify", "due", "status", "article", "note"):
         table.add_column(column, overflow="fold")
     colour = {"overdue": "red", "late": "red", "done": "green", "pending": "yellow"}
     for d, status in inc.incident_deadlines(incident):
-        due = d.due.strftime("%Y-%m-%d %H:%M") if d.due else "without undue delay"
+        due = show(d.due, zone) if d.due else "without undue delay"
         table.add_row(d.regime, d.audience, due, f"[{colour.get(status, 'white')}]{status}[/]", d.article, d.note)
     console.print(table)
 
@@ -151,7 +153,7 @@ def notify_cmd(
         files = inc.notify(session, incident, pol, audiences=audiences, delay_reason=delay_reason, actor=actor)
         for file in files:
             console.print(f"[green]✓[/] {escape(str(file))}")
-        _print_deadlines(incident)
+        _print_deadlines(incident, pol.controller.zone.zone)
 
 
 @app.command("close")
@@ -171,12 +173,10 @@ def list_cmd(
     with _store(tenant) as (session, tenant_id):
         rows = inc.list_incidents(session, tenant_id, overdue_only=overdue)
         table = Table(title="breach register")
-        for column in ("id", "title", "discovered (UTC)", "status", "people", "deadline"):
+        for column in ("id", "title", "discovered", "status", "people", "deadline"):
             table.add_column(column, overflow="fold")
         for i in rows:
             people = str(inc.assessment_of(i).total_subjects) if i.assessment else "?"
             flag = "[bold red]OVERDUE[/]" if inc.is_overdue(i) else "ok"
-            table.add_row(
-                str(i.id), escape(i.title), i.discovered_at.strftime("%Y-%m-%d %H:%M"), i.status, people, flag
-            )
+            table.add_row(str(i.id), escape(i.title), show(i.discovered_at, UTC_ZONE), i.status, people, flag)
         console.print(table)

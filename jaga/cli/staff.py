@@ -19,7 +19,7 @@ from jaga import staff
 from jaga.cli._base import console, err_console, escape, new_app
 from jaga.cli.ledger import TenantOpt, tenant_session
 from jaga.errors import ConfigError
-from jaga.requests.deadlines import show
+from jaga.policy import UTC_ZONE, show
 from jaga.store import utcnow
 
 app = new_app("Staff accounts of the admin console: add, list, disable, reset passwords.")
@@ -85,7 +85,7 @@ def list_cmd(tenant: str = TenantOpt) -> None:
             escape(user.email),
             user.role.value,
             state,
-            show(user.last_login_at) if user.last_login_at else "-",
+            show(user.last_login_at, UTC_ZONE) if user.last_login_at else "-",
         )
     console.print(table)
     console.print(f"{len(users)} account(s)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from jaga.policy import Duration, Policy
@@ -41,7 +41,14 @@ class Deadline:
 def deadlines(
     discovered_at: datetime, regimes: Sequence[str], high_risk: bool, policy: Policy | None = None
 ) -> list[Deadline]:
-    """Every notification duty for a breach discovered at ``discovered_at``."""
+    """Every notification duty for a breach discovered at ``discovered_at``.
+
+    Counted on UTC: 72 hours are 72 elapsed hours, also across a DST change (adding hours to a local
+    Berlin time would add wall-clock hours and give 71 on the last Sunday of March).
+    """
+    if discovered_at.tzinfo is None:
+        raise ValueError("naive datetime; jaga works in timezone-aware UTC")
+    discovered_at = discovered_at.astimezone(UTC)
     result = []
     for key in regimes:
         rule = get_regime(key).breach

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -87,7 +86,7 @@ def _pick(pair: tuple[str, str], lang: Lang) -> str:
 
 
 def _when(moment: datetime, policy: Policy) -> str:
-    return moment.astimezone(ZoneInfo(policy.controller.timezone)).strftime("%Y-%m-%d %H:%M %Z (UTC%z)")
+    return moment.astimezone(policy.controller.zone.zone).strftime("%Y-%m-%d %H:%M %Z (UTC%z)")
 
 
 def _contact(person: Contact | None) -> str:
@@ -241,7 +240,7 @@ def authority_notice(
         .get_template("authority.txt.j2")
         .render(
             heading=heading,
-            addressee=policy.controller.supervisory_authority or rule.authority,
+            addressee=policy.controller.supervisory_authority or rule.authority_in(lang),
             articles=articles,
             elements=elements,
         )

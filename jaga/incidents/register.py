@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,21 +35,15 @@ from jaga.store.models.incidents import Incident
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def parse_time(text: str, timezone: str | None = None) -> datetime:
-    """An ISO 8601 time; without an offset it is read in ``timezone`` (default: the settings' zone)."""
+def parse_time(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 time; without an offset it is read in ``zone`` (the controller's, from the policy)."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise JagaError(
             f"{text!r} is not a time", hint="write ISO 8601, e.g. 2026-03-01T14:30 or 2026-03-01T07:30Z"
         ) from None
-    if moment.tzinfo is None:
-        zone = timezone or get_settings().timezone
-        try:
-            moment = moment.replace(tzinfo=ZoneInfo(zone))
-        except ZoneInfoNotFoundError:
-            raise JagaError(f"unknown time zone {zone!r}", hint="use an IANA name such as Asia/Jakarta") from None
-    return moment
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def _check_times(occurred_at: datetime, discovered_at: datetime, now: datetime) -> None:

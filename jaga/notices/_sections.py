@@ -88,7 +88,7 @@ SECTIONS: dict[str, tuple[str, str, dict[str, str]]] = {
     "contact": (
         "Contact and Data Protection Officer",
         "Kontak dan Pejabat Pelindungan Data Pribadi",
-        {"uu_pdp": "UU PDP art. 21(1)(e), 53", "gdpr": "GDPR art. 13(1)(a)-(b)"},
+        {"uu_pdp": "UU PDP art. 5, 53", "gdpr": "GDPR art. 13(1)(a)-(b)"},
     ),
     "changes": (
         "Changes to this notice and the prevailing language",
@@ -282,7 +282,7 @@ class _Builder:
                 )
             )
         authority = self.policy.controller.supervisory_authority
-        complaint = authority or ", ".join(reg.breach.authority for reg in self.regimes)
+        complaint = authority or ", ".join(reg.breach.authority_in(self.lang) for reg in self.regimes)
         blocks.append(
             self.say(
                 f"You may also complain to the supervisory authority: {complaint}.",

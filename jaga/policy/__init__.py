@@ -35,13 +35,16 @@ from jaga.policy.model import (
 )
 from jaga.policy.taxonomy import Taxonomy, Term, ancestors, covers, default_taxonomy
 from jaga.policy.yamlsource import Problem, ProblemsError, load_yaml
+from jaga.policy.zone import UTC_ZONE, ControllerZone, show
 
 __all__ = [
+    "UTC_ZONE",
     "AutomatedDecision",
     "Children",
     "Contact",
     "Controller",
     "ControllerRole",
+    "ControllerZone",
     "Cookie",
     "Duration",
     "LegalBasis",
@@ -73,5 +76,6 @@ __all__ = [
     "parse_policy_source",
     "policy_digest",
     "read_policy_source",
+    "show",
     "taxonomy_for",
 ]

@@ -12,10 +12,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from jaga.policy.duration import Duration
 from jaga.policy.taxonomy import Term
+from jaga.policy.zone import ControllerZone, check_zone, controller_zone
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -102,11 +103,24 @@ class Controller(Strict):
     regimes: list[RegimeName] = Field(default_factory=lambda: list[RegimeName](["uu_pdp"]), min_length=1)
     languages: list[Language] = Field(default_factory=lambda: list[Language](["id", "en"]), min_length=1)
     prevailing_language: Language = "id"
-    timezone: str = "Asia/Jakarta"
+    timezone: str | None = Field(
+        default=None, description="IANA zone deadlines are counted and shown in; see jaga.policy.zone"
+    )
     role: ControllerRole = ControllerRole.controller
     processor_for: list[ClientController] = Field(default_factory=list)
     supervisory_authority: str | None = None
     website: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return None if value is None else check_zone(value)
+
+    @property
+    def zone(self) -> ControllerZone:
+        """The zone deadlines are counted and shown in (stated, inferred from a stated country, or UTC)."""
+        country = self.jurisdiction if "jurisdiction" in self.model_fields_set else None
+        return controller_zone(self.timezone, country)
 
     @model_validator(mode="after")
     def _prevailing_is_published(self) -> Self:

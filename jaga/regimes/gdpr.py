@@ -103,6 +103,7 @@ GDPR = Regime(
     child_article="GDPR art. 8(1)",
     breach=BreachRule(
         authority="the competent supervisory authority",
+        authority_id="otoritas pengawas yang berwenang",
         authority_deadline=Duration(72, "hours"),
         authority_article="GDPR art. 33(1)",
         subjects_deadline=None,

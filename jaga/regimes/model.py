@@ -39,6 +39,11 @@ class BreachRule:
     subjects_only_if_high_risk: bool
     required_content: tuple[str, ...]
     content_article: str
+    authority_id: str = ""
+    """The authority's name in Bahasa Indonesia (``authority`` is the English one)."""
+
+    def authority_in(self, lang: str) -> str:
+        return self.authority_id if lang == "id" and self.authority_id else self.authority
 
 
 @dataclass(frozen=True)

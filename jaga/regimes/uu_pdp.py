@@ -34,10 +34,10 @@ UU_PDP = Regime(
     territory=frozenset({"ID"}),
     rights={
         Right.information: _right(Right.information, "UU PDP art. 5", None),
-        Right.rectification: _right(Right.rectification, "UU PDP art. 6", "UU PDP art. 30(2)"),
-        Right.access: _right(Right.access, "UU PDP art. 7", "UU PDP art. 32(1)"),
+        Right.rectification: _right(Right.rectification, "UU PDP art. 6", "UU PDP art. 30"),
+        Right.access: _right(Right.access, "UU PDP art. 7", "UU PDP art. 32(2)"),
         Right.erasure: _right(Right.erasure, "UU PDP art. 8", None),
-        Right.withdraw_consent: _right(Right.withdraw_consent, "UU PDP art. 9", "UU PDP art. 40(1)"),
+        Right.withdraw_consent: _right(Right.withdraw_consent, "UU PDP art. 9", "UU PDP art. 40"),
         Right.automated_decision_review: _right(Right.automated_decision_review, "UU PDP art. 10", None),
         Right.restriction: _right(Right.restriction, "UU PDP art. 11", "UU PDP art. 41(1)"),
         Right.compensation: RightRule(Right.compensation, "UU PDP art. 12", deadline=None, statutory_deadline=False),
@@ -56,7 +56,7 @@ UU_PDP = Regime(
     },
     special_data_article="UU PDP art. 4(2)",
     # UU PDP does not confine specific data to explicit consent the way GDPR art. 9 does; it demands a
-    # DPIA (art. 34(2)(c)) and a DPO for large scale (art. 53(1)(c)). Consent must be explicit anyway
+    # DPIA (art. 34(2)(b)) and a DPO for large scale (art. 53(1)(c)). Consent must be explicit anyway
     # (art. 22(1)), so the lint flags only legitimate interest for specific data.
     special_data_bases={
         LegalBasis.consent: "UU PDP art. 20(2)(a), 22(1)",
@@ -69,7 +69,8 @@ UU_PDP = Regime(
     child_age=18,
     child_article="UU PDP art. 25(2); child under 18 per UU 35/2014 art. 1(1)",
     breach=BreachRule(
-        authority="Lembaga Pelindungan Data Pribadi (the PDP agency)",
+        authority="the Personal Data Protection agency (Lembaga Pelindungan Data Pribadi)",
+        authority_id="Lembaga Pelindungan Data Pribadi",
         authority_deadline=_72H,
         authority_article="UU PDP art. 46(1)(b)",
         subjects_deadline=_72H,

@@ -7,8 +7,10 @@ Two ways of counting, because the two laws count differently:
 * **months** (GDPR art. 12(3)): on the controller's calendar, following Regulation 1182/71 art. 3 as the
   EDPB guidance does: the period ends at the end of the day with the same date in the last month, or
   the last day of that month when it has no such date (31 January + 1 month = end of 28/29 February).
-  Counting happens in the controller's zone (Asia/Jakarta by default): counting in UTC would move a
-  request received at 03:00 WIB on 31 January to 30 January and give the wrong day.
+  Counting happens in the controller's zone, which comes from the policy (``Controller.zone``) and is
+  kept on each request: counting in UTC would move a request received at 03:00 WIB on 31 January to
+  30 January and give the wrong day, and counting in Jakarta for a Berlin controller ends the month
+  six or seven hours early.
 
 Time spent waiting on the person is added back only where the regime marks the right ``pausable``;
 an extension exists only where the regime gives one, and only while the first period still runs.
@@ -23,18 +25,12 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from jaga.errors import JagaError
-from jaga.policy import Duration, Right
+from jaga.policy import UTC_ZONE, Duration, Right, show
 from jaga.regimes import RightRule, get_regime
-from jaga.settings import get_settings
 
 
 class DeadlineError(JagaError):
     """A deadline question the law answers with "no": no such right, no extension, too late to extend."""
-
-
-def zone(name: str | None = None) -> ZoneInfo:
-    """The controller's zone (``JAGA_TIMEZONE``, Asia/Jakarta by default)."""
-    return ZoneInfo(name or get_settings().timezone)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -60,14 +56,14 @@ def rule_for(regime: str, right: Right) -> RightRule:
     return rule
 
 
-def add_period(start: datetime, period: Duration, tz: ZoneInfo | None = None) -> datetime:
+def add_period(start: datetime, period: Duration, tz: ZoneInfo) -> datetime:
     """``start`` + ``period``: exact hours/days, or calendar months/years ending at the end of the day."""
     start = _aware(start)
     if period.unit == "hours":
         return start + timedelta(hours=period.amount)
     if period.unit == "days":
         return start + timedelta(days=period.amount)
-    local = start.astimezone(tz or zone())
+    local = start.astimezone(tz)
     delta = relativedelta(months=period.amount) if period.unit == "months" else relativedelta(years=period.amount)
     last_day = (local + delta).date()  # relativedelta clips 31 Jan + 1 month to the last day of February
     end_of_day = datetime.combine(last_day, time(23, 59, 59), tzinfo=local.tzinfo)
@@ -88,32 +84,36 @@ def _combined(rule: RightRule) -> Duration:
 
 @dataclass(frozen=True)
 class Clock:
-    """What a request's deadline depends on; ``paused`` counts only pauses the regime allows."""
+    """What a request's deadline depends on; ``paused`` counts only pauses the regime allows.
+
+    ``zone`` is the controller's calendar for periods counted in months (UTC when the policy states none).
+    """
 
     regime: str
     right: Right
     received_at: datetime
     paused: timedelta = timedelta(0)
     extended: bool = False
+    zone: ZoneInfo = UTC_ZONE
 
     @property
     def rule(self) -> RightRule:
         return rule_for(self.regime, self.right)
 
-    def first_deadline(self, tz: ZoneInfo | None = None) -> datetime:
+    def first_deadline(self) -> datetime:
         """The end of the first period (pauses added back), the last moment an extension may be sent."""
         rule = self.rule
         assert rule.deadline is not None
-        return add_period(self.received_at, rule.deadline, tz) + self.paused
+        return add_period(self.received_at, rule.deadline, self.zone) + self.paused
 
-    def due(self, tz: ZoneInfo | None = None) -> datetime:
+    def due(self) -> datetime:
         """The deadline as it stands: first period, or the extended one, plus allowed pauses."""
         if not self.extended:
-            return self.first_deadline(tz)
-        return add_period(self.received_at, _combined(self.rule), tz) + self.paused
+            return self.first_deadline()
+        return add_period(self.received_at, _combined(self.rule), self.zone) + self.paused
 
 
-def check_extension(clock: Clock, now: datetime, tz: ZoneInfo | None = None) -> RightRule:
+def check_extension(clock: Clock, now: datetime) -> RightRule:
     """Whether the deadline may be extended now; raises :class:`DeadlineError` citing the article if not.
 
     GDPR art. 12(3): by two further months, once, and only if the person is told within the first month.
@@ -132,20 +132,14 @@ def check_extension(clock: Clock, now: datetime, tz: ZoneInfo | None = None) -> 
             f"the deadline was already extended by {rule.extension} ({rule.extension_article})",
             hint="an extension can be used only once",
         )
-    first = clock.first_deadline(tz)
+    first = clock.first_deadline()
     if _aware(now) > first:
         raise DeadlineError(
             f"too late to extend: the person must be told within the first period, which ended "
-            f"{show(first, tz)} ({rule.extension_article})",
+            f"{show(first, clock.zone)} ({rule.extension_article})",
             hint="the request is overdue; answer it now",
         )
     return rule
-
-
-def show(moment: datetime, tz: ZoneInfo | None = None) -> str:
-    """A moment as people at the controller read it, e.g. ``2025-02-28 23:59 WIB``."""
-    local = _aware(moment).astimezone(tz or zone())
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 def remaining(due: datetime, now: datetime) -> timedelta:

@@ -31,9 +31,9 @@ from jaga.notices import render_notice
 from jaga.policy import Policy, Right, load_policy, taxonomy_for
 from jaga.requests import outbox
 from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
-from jaga.requests.holdnote import held_note
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
+from jaga.requests.summaries import HELD_FACTS, describe
 
 # The data-map identity names a verified channel may be called by (Fides datasets differ in naming).
 _IDENTITY_NAMES: Mapping[IdentityKind, tuple[str, ...]] = {
@@ -92,14 +92,6 @@ def _identity_key(company: Company, identity: Identity) -> str:
     )
 
 
-def _summary(kind: str, result: Mapping[str, Any]) -> str:
-    tables: Mapping[str, int] = result.get("tables", {})
-    rows = sum(tables.values())
-    held = sum(int(h.get("rows", 0)) for h in result.get("held", []))
-    text = f"{kind}: {rows} row(s) in {len(tables)} table(s)"
-    return text + (f"; {held} row(s) kept under a legal hold" if held else "")
-
-
 def _run(company: Company, kind: str, subject: VerifiedSubject, *, dry_run: bool = False) -> BatchOutcome:
     identity = subject.identity()
     spec = RequestSpec(
@@ -137,10 +129,14 @@ def engine_handler(company: Company, kind: str) -> Handler:
         batch = _run(company, kind, subject)
         result = batch.requests[0].result
         facts: dict[str, Any] = {
+            "kind": kind,
             "batch": batch.batch_id,
             "status": batch.requests[0].status,
             "tables": result.get("tables", {}),
             "held_rows": sum(int(h.get("rows", 0)) for h in result.get("held", [])),
+            # what each legal hold kept (table, field names, law, end date: no personal data), told to
+            # the person in their language by describe()
+            "held": [{k: h.get(k) for k in HELD_FACTS} for h in result.get("held", []) if h.get("law")],
         }
         if "export" in result:
             facts["export"] = Path(result["export"]).name
@@ -150,8 +146,7 @@ def engine_handler(company: Company, kind: str) -> Handler:
                 where=subject.request_id,
                 hint="look at the batch with `jaga requests resume`, then complete the request by hand",
             )
-        note = held_note(result, subject.language)
-        return Outcome(summary=_summary(kind, result) + (f"\n{note}" if note else ""), facts=facts)
+        return Outcome(summary=describe(facts, subject.language), facts=facts)
 
     return handle
 
@@ -167,7 +162,8 @@ def objection_handler(company: Company) -> Handler:
             EventIn(kind=EventKind.objection),
             actor=f"request:{subject.request_id}",
         )
-        return Outcome(summary="objection to direct marketing recorded", facts={"ledger": "objection"})
+        facts = {"ledger": "objection"}
+        return Outcome(summary=describe(facts, subject.language), facts=facts)
 
     return handle
 
@@ -187,10 +183,8 @@ def withdrawal_handler(company: Company) -> Handler:
                 EventIn(kind=EventKind.consent_withdrawn, purpose=purpose),
                 actor=f"request:{subject.request_id}",
             )
-        return Outcome(
-            summary=f"consent withdrawn for {len(withdrawn)} purpose(s): {', '.join(withdrawn) or 'none held'}",
-            facts={"withdrawn": withdrawn},
-        )
+        facts = {"withdrawn": withdrawn}
+        return Outcome(summary=describe(facts, subject.language), facts=facts)
 
     return handle
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import func, select
@@ -38,10 +39,10 @@ from sqlalchemy.orm import Session
 from jaga import audit
 from jaga.errors import JagaError, NotFoundError, PermissionDenied
 from jaga.ledger.identity import Identity, IdentityKind, identity_hash
-from jaga.policy import Right
+from jaga.policy import UTC_ZONE, Right, show
 from jaga.regimes import get_regime
 from jaga.requests import outbox
-from jaga.requests.deadlines import Clock, check_extension, rule_for, show
+from jaga.requests.deadlines import Clock, check_extension, rule_for
 from jaga.requests.outbox import Channel, Delivery, Language, Message
 from jaga.store.base import utcnow
 from jaga.store.models.requests import SubjectRequest, SubjectRequestEvent
@@ -58,6 +59,9 @@ class Status(StrEnum):
     refused = "refused"
     withdrawn = "withdrawn"
 
+
+LEGACY_ZONE = ZoneInfo("Asia/Jakarta")
+"""The zone of requests stored before each request kept its own (the old process-wide default)."""
 
 CLOSED = frozenset({Status.completed, Status.refused, Status.withdrawn})
 OPEN = frozenset(Status) - CLOSED
@@ -180,6 +184,8 @@ class RequestView:
     closed_at: datetime | None
     outcome: str | None
     changed_fields: tuple[str, ...] = ()
+    zone: ZoneInfo = LEGACY_ZONE
+    """The controller's zone the deadline is counted and shown in (kept on the request)."""
 
     def overdue(self, now: datetime | None = None) -> bool:
         """Open, clock running, and past the deadline."""
@@ -187,7 +193,7 @@ class RequestView:
 
     @property
     def due_local(self) -> str:
-        return show(self.due_at)
+        return show(self.due_at, self.zone)
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,7 @@ def _view(row: SubjectRequest) -> RequestView:
         closed_at=row.closed_at,
         outcome=row.outcome,
         changed_fields=_changed_fields(row),
+        zone=_zone(row),
     )
 
 
@@ -241,8 +248,13 @@ def _load(session: Session, tenant_id: int, request_id: str, *, lock: bool = Fal
     return row
 
 
+def _zone(row: SubjectRequest) -> ZoneInfo:
+    return ZoneInfo(row.timezone) if row.timezone else LEGACY_ZONE
+
+
 def _clock(row: SubjectRequest) -> Clock:
-    return Clock(row.regime, Right(row.right), row.received_at, timedelta(seconds=row.paused_seconds), row.extended)
+    paused = timedelta(seconds=row.paused_seconds)
+    return Clock(row.regime, Right(row.right), row.received_at, paused, row.extended, _zone(row))
 
 
 def _new_id(session: Session) -> str:
@@ -265,8 +277,8 @@ def _context(row: SubjectRequest, **extra: Any) -> dict[str, Any]:
     return {
         "right": row.right,
         "regime_name": reg.name_id if row.language == "id" else reg.name,
-        "received": show(row.received_at),
-        "due": show(row.due_at),
+        "received": show(row.received_at, _zone(row)),
+        "due": show(row.due_at, _zone(row)),
         "deadline_article": rule.deadline_article or rule.article,
         **extra,
     }
@@ -395,8 +407,12 @@ def submit(
     actor: str = "subject",
     notify: Notifier | None = outbox.send,
     now: datetime | None = None,
+    zone: ZoneInfo = UTC_ZONE,
 ) -> RequestView:
     """Record a new request (status ``received``, clock started) and acknowledge it to the person.
+
+    ``zone`` is the controller's (``policy.controller.zone.zone``): the request keeps it, and its deadline
+    is counted and shown in it from now on.
 
     The identity must be an email or phone: the person proves control of it with a code
     (:func:`jaga.requests.verification.send_code`) and replies go there. For rectification ``changes``
@@ -437,6 +453,7 @@ def submit(
         changes_sealed=seal(tenant_id, json.dumps(dict(changes), sort_keys=True)) if changes else None,
         received_at=now,
         due_at=now,
+        timezone=zone.key,
         paused_seconds=0,
         extended=False,
         created_at=now,

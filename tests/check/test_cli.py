@@ -44,7 +44,7 @@ def test_sarif_has_rules_and_regions(clean_file: Path) -> None:
     assert result.exit_code == 1
     sarif = json.loads(result.stdout)
     run = sarif["runs"][0]
-    assert sarif["version"] == "2.1.0" and len(run["tool"]["driver"]["rules"]) == 16
+    assert sarif["version"] == "2.1.0" and len(run["tool"]["driver"]["rules"]) == 17
     region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert region["startLine"] > 1 and run["results"][0]["ruleId"] == "JG003"
 

@@ -73,6 +73,7 @@ CASES: dict[str, tuple[Mutation, str, str]] = {
     "JG014": (lambda d: _purpose(d, "fraud")["description"].pop("id"), "uu_pdp", "no Indonesian description"),
     "JG015": (lambda d: d["controller"].pop("address"), "gdpr", "publishes no address"),
     "JG016": (_set(["service", "basis_stated"], False), "uu_pdp", "does not state the legal basis"),
+    "JG017": (lambda d: d["controller"].pop("timezone"), "uu_pdp", "shown in UTC"),
 }
 
 
@@ -131,4 +132,30 @@ def test_processor_purposes_skip_controller_basis_rules(clean_policy_text: str) 
     assert _check(doc) == []
     _purpose(doc, "health_check").update(on_behalf_of="Unknown Client")
     with pytest.raises(PolicyInvalid, match=r"not listed under controller\.processor_for"):
+        _check(doc)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "zone", "said"),
+    [("DE", "Europe/Berlin", "inferred from the country"), ("ID", "UTC", "shown in UTC"), (None, "UTC", "in UTC")],
+)
+def test_timezone_inferred_only_from_a_stated_single_zone_country(
+    jurisdiction: str | None, zone: str, said: str, clean_policy_text: str
+) -> None:
+    """Indonesia has three zones (WIB, WITA, WIT): a stated "ID" does not say which, so UTC and a finding."""
+    doc = yaml.safe_load(clean_policy_text)
+    doc["controller"].pop("timezone")
+    doc["controller"].pop("jurisdiction")
+    if jurisdiction:
+        doc["controller"]["jurisdiction"] = jurisdiction
+    source = parse_policy_source(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "p.yaml")
+    assert source.policy.controller.zone.name == zone
+    findings = [f for f in check_source(source) if f.rule == "JG017"]
+    assert len(findings) == 1 and said in findings[0].message
+
+
+def test_unknown_timezone_is_a_policy_error(clean_policy_text: str) -> None:
+    doc = yaml.safe_load(clean_policy_text)
+    doc["controller"]["timezone"] = "Asia/Jakata"
+    with pytest.raises(PolicyInvalid, match=r"p\.yaml:\d+:\d+: .*unknown time zone 'Asia/Jakata'"):
         _check(doc)

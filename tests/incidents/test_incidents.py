@@ -100,7 +100,7 @@ def test_payroll_breach_end_to_end(store: tuple[Session, int], policy: Policy, s
     assert result.subjects == {"sample_hr.employees": _expected_people(sample_url)} and result.total_subjects > 0
     assert set(result.records) == set(PAYROLL) and result.records["sample_hr.payslips"] > 25
     assert {"user.financial.salary", "user.financial.bank_account", "user.name"} <= set(result.categories)
-    assert "user.financial.salary" in result.special["uu_pdp"]  # UU PDP art. 4(2)(g) specific data
+    assert "user.financial.salary" in result.special["uu_pdp"]  # UU PDP art. 4(2)(f) personal financial data
     assert result.identities["sample_hr.employees"] == ["email", "employee_no", "nik"]
 
     due = {(d.regime, d.audience): d for d in deadlines(DISCOVERED, ["uu_pdp", "gdpr"], True)}

@@ -36,7 +36,10 @@ def test_cli_flow(env: Path) -> None:
     engine = make_engine()
     migrate(engine, "requests@head")
     engine.dispose()
-    out = _run("submit", "--right", "access", "--identity", f"email={ALICE}", "--regime", "uu_pdp", "--lang", "id")
+    policy = str(Path(__file__).parents[1] / "fixtures_clean_policy.yaml")  # controller.timezone: Asia/Jakarta
+    submit = ("submit", "--right", "access", "--identity", f"email={ALICE}", "--regime", "uu_pdp", "--lang", "id")
+    assert "UTC" in _run(*submit, "--no-code")  # no policy, no zone: UTC, and labelled so
+    out = _run(*submit, "--policy", policy)
     rid = out.split()[0]
     assert rid.startswith("REQ-") and ALICE not in out and "WIB" in out
     code = _last(env, "code").rsplit(" ", 1)[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from email import message_from_bytes
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,6 +59,7 @@ def test_request_messages_are_written_in_the_requests_language(store: Store, lan
             regime="uu_pdp",
             language="id" if lang == "id" else "en",
             now=T0,
+            zone=ZoneInfo("Asia/Jakarta"),  # the policy's controller.timezone
         ).id
         vf.send_code(s, store.tenant_id, rid, now=T0)
         lc.refuse(s, store.tenant_id, rid, reason="no account found", article="UU PDP art. 8", actor="dpo", now=T0)

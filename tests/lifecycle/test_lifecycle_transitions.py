@@ -164,7 +164,7 @@ def test_uu_pdp_extension_refused_with_article(store: Store) -> None:
     with store.session() as s:
         rid = _submit(s, store, regime="uu_pdp")
         vf.mark_verified(s, store.tenant_id, rid, actor="dpo", note="KTP", now=T0)
-        with pytest.raises(DeadlineError, match=r"UU PDP art\. 32\(1\)"):
+        with pytest.raises(DeadlineError, match=r"UU PDP art\. 32\(2\)"):
             lc.extend(s, store.tenant_id, rid, reason="busy", actor="dpo", now=T0 + timedelta(hours=1))
         assert lc.get(s, store.tenant_id, rid).status == Status.identity_verified
 

@@ -14,7 +14,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData,
 from jaga.datamap import load_datamap
 from jaga.datamap.loader import DataMapInvalid
 from jaga.requests import RequestSpec, run_requests
-from jaga.requests.holdnote import held_note
+from jaga.requests.summaries import held_note
 from jaga.store import make_engine
 from tests.requests.conftest import POLICY
 

@@ -374,12 +374,24 @@ def test_dpo_approves_an_erasure_in_the_console(page: Any, console: Console) -> 
     assert "erasure plan for 1 request(s)" in plan and "legal hold" in plan and me not in plan
     shot(page, "console-02-request")
 
+    # an erasure cannot be undone: the browser will not send the form until the confirmation is ticked
+    page.get_by_role("button", name="Approve and run").click()
+    assert page.locator("#approve-confirm:invalid").count() == 1
+    assert f"/console/requests/{request_id}" in page.url and console.status(request_id) == "identity_verified"
+    # and without the browser's check (no JavaScript, a crafted post) the server refuses and runs nothing
+    token = page.locator("form[action$='/approve'] input[name=csrf_token]").get_attribute("value")
+    unconfirmed = page.request.post(
+        f"{console.base_url}/console/requests/{request_id}/approve", form={"csrf_token": token, "go": "1"}
+    )
+    assert unconfirmed.status == 400 and "tick the box to confirm" in unconfirmed.text()
+    assert console.status(request_id) == "identity_verified"
+    page.get_by_label("I have read the plan above: carry it out on this person's data now").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Approve and run").click()
     flash = " ".join(page.locator(".flash").all_inner_texts())
     assert "done=approve" in page.url, f"approval failed: {flash}"
     assert "Done: the request was carried out." in page.content()
-    assert "in_progress → completed" in page.content()
+    assert "In progress → Completed" in page.content()
     shot(page, "console-03-completed")
     assert console.status(request_id) == "completed"
 

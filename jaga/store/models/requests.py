@@ -36,6 +36,7 @@ class SubjectRequest(Base):
     changes_sealed: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None: before 0009, Asia/Jakarta
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
     resume_status: Mapped[str | None] = mapped_column(String(24), nullable=True)

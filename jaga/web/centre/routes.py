@@ -35,11 +35,11 @@ from jaga.ledger import (
     unsubscribe_token,
 )
 from jaga.notices import render_notice
-from jaga.policy import LegalBasis, Policy, Right
+from jaga.policy import LegalBasis, Policy, Right, show
 from jaga.requests import lifecycle, outbox, send_code, verify_code
-from jaga.requests.deadlines import show
 from jaga.requests.lifecycle import REQUESTABLE, RequestView, Status
 from jaga.requests.outbox import Message
+from jaga.requests.summaries import answer
 from jaga.web._common import (
     LANGS,
     Lang,
@@ -53,6 +53,7 @@ from jaga.web._common import (
     t,
     web_state,
 )
+from jaga.web._zone import controller_zone
 
 router = APIRouter()
 
@@ -264,6 +265,7 @@ async def request_submit(request: Request) -> Response:
             language=cast(Any, language),
             changes=changes,
             actor="subject:web",
+            zone=controller_zone(request),
         )
         send_code(session, state.tenant_id, view.id, actor="subject:web")
     return _redirect(f"/verify/{view.id}")
@@ -414,6 +416,7 @@ def status(request: Request, request_id: str, verified: int = 0) -> Response:
         {
             "view": view,
             "steps": steps,
+            "answer": answer(steps, lang),
             "download": download,
             "link_days": max(1, state.config.link_max_age // 86400),
             "staff_review": right not in AUTO_RIGHTS and view.status not in lifecycle.CLOSED,
@@ -421,7 +424,7 @@ def status(request: Request, request_id: str, verified: int = 0) -> Response:
             "is_information": right == Right.information,
             "marketing": marketing,
             "text": _text,
-            "local": show,
+            "local": lambda moment: show(moment, view.zone),
             "messages": messages,
         },
     )

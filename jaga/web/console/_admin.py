@@ -18,12 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from jaga import audit, staff
 from jaga.errors import JagaError, NotFoundError
 from jaga.ledger import Identity, InvalidIdentity, history, identity_hash, state_at, subject_key
+from jaga.policy import show
 from jaga.requests import lifecycle
-from jaga.requests.deadlines import show
 from jaga.staff import Action, Principal
 from jaga.store.base import utcnow
 from jaga.store.models.staff import StaffUser
 from jaga.web._common import WebError, read_form
+from jaga.web._zone import controller_zone
 from jaga.web.console._base import (
     clear_session_cookie,
     forbid,
@@ -196,7 +197,7 @@ def audit_page(request: Request) -> Response:
         forbid(who, Action.read)
         result = audit.verify(session, st.tenant_id)
         entries = [
-            {"seq": e.seq, "at": show(e.at), "kind": e.kind, "actor": e.actor}
+            {"seq": e.seq, "at": show(e.at, controller_zone(request)), "kind": e.kind, "actor": e.actor}
             for e in audit.entries(session, st.tenant_id, limit=30)
         ]
     return page(request, "console/audit.html", who, {"section": "audit", "result": result, "entries": entries})

@@ -23,19 +23,21 @@ from starlette.concurrency import run_in_threadpool
 
 from jaga import staff
 from jaga.errors import JagaError, NotFoundError
+from jaga.policy import show
 from jaga.requests import handlers, lifecycle, outbox, verification
-from jaga.requests.deadlines import remaining, rule_for, show
+from jaga.requests.deadlines import remaining, rule_for
 from jaga.requests.lifecycle import Hooks, Notifier, RequestView, Status
+from jaga.requests.summaries import answer
 from jaga.staff import Action, Principal
 from jaga.store.base import utcnow
-from jaga.web._common import WebError, read_form
+from jaga.web._common import WebError, current_lang, read_form
 from jaga.web.console._base import forbid, page, redirect, signed_in, state, text, to_login
 
 log = logging.getLogger("jaga.web.console")
 router = APIRouter()
 
 _ID = re.compile(r"^REQ-[0-9A-F]{10}$")
-_LIMITS = {"reason": 1000, "note": 500, "article": 120, "go": 8}
+_LIMITS = {"reason": 1000, "note": 500, "article": 120, "go": 8, "confirm": 8}
 _DONE = {"approve", "pending", "start", "verify", "wait", "resume", "extend", "refuse"}
 _STAFF_ACTOR = re.compile(r"^staff:(\d+):(\w+)$")
 
@@ -127,7 +129,7 @@ def queue(request: Request, status: str = "open", right: str = "", overdue: str 
     rows = []
     for v in views:
         left, late = _left_text(request, v)
-        rows.append(_Row(v, show(v.received_at), show(v.due_at), left, late))
+        rows.append(_Row(v, show(v.received_at, v.zone), v.due_local, left, late))
     return page(
         request,
         "console/queue.html",
@@ -205,16 +207,17 @@ def _request_page(
     tenant_id = state(request).tenant_id
     view = lifecycle.get(session, tenant_id, request_id)
     names = _actor_names(session, tenant_id)
+    timeline = lifecycle.timeline(session, tenant_id, request_id)
     steps = [
         {
             "seq": s.seq,
-            "at": show(s.at),
+            "at": show(s.at, view.zone),
             "from_status": s.from_status.value if s.from_status else None,
             "to_status": s.to_status.value,
             "actor": _actor_label(s.actor, names),
             "why": " ".join(x for x in (s.reason, f"({s.article})" if s.article else None) if x),
         }
-        for s in lifecycle.timeline(session, tenant_id, request_id)
+        for s in timeline
     ]
     plan_text, plan_note = _plan(session, request, view)
     rule = rule_for(view.regime, view.right)
@@ -227,15 +230,16 @@ def _request_page(
             "section": "queue",
             "view": view,
             "steps": steps,
+            "answer": answer(timeline, current_lang(request)),
             "plan_text": plan_text,
             "plan_note": plan_note,
             "forms": _forms(request, who, view),
             "needs_approval": staff.action_for_right(view.right) == Action.approve,
             "article": rule.article,
             "extension_article": rule.extension_article or "",
-            "received": show(view.received_at),
-            "due": show(view.due_at),
-            "verified": show(view.verified_at) if view.verified_at else None,
+            "received": show(view.received_at, view.zone),
+            "due": view.due_local,
+            "verified": show(view.verified_at, view.zone) if view.verified_at else None,
             "left": left,
             "overdue": overdue,
         },
@@ -305,6 +309,10 @@ async def _action(
 
 
 def _approve(session: Session, request: Request, who: Principal, request_id: str, values: dict[str, str]) -> str:
+    """Run the request; one that needs approval (erasure, restriction) runs only with its box ticked."""
+    right = lifecycle.get(session, state(request).tenant_id, request_id).right
+    if staff.action_for_right(right) == Action.approve and values.get("confirm") != "1":
+        raise JagaError(text(request, "console.action.approve.unconfirmed"))
     hooks = _hooks(request)
     if hooks is None:
         raise JagaError(text(request, "console.no_handler"))
