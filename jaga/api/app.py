@@ -24,6 +24,7 @@ from jaga.api.auth import Unauthenticated
 from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
 from jaga.api.guard import BodyLimits, BodyTooLarge, guard, on_too_large
+from jaga.api.policies import router as ingest_router
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy, load_policy
@@ -112,7 +113,15 @@ def create_app(
     )
     app.add_exception_handler(JagaError, _jaga_error)
     app.add_exception_handler(BodyTooLarge, on_too_large)
-    for router in (ledger.router, decide.router, audit.router, keys.router, requests.router, datamap.router):
+    for router in (
+        ledger.router,
+        decide.router,
+        audit.router,
+        keys.router,
+        requests.router,
+        datamap.router,
+        ingest_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", tags=["meta"])

@@ -38,12 +38,21 @@ class Scope(StrEnum):
     keys = "keys"
     requests_read = "requests:read"
     requests_write = "requests:write"
+    policies_write = "policies:write"
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.admin: frozenset(Scope),
     Role.dpo: frozenset(
-        {Scope.ledger_read, Scope.ledger_write, Scope.decide, Scope.audit, Scope.requests_read, Scope.requests_write}
+        {
+            Scope.ledger_read,
+            Scope.ledger_write,
+            Scope.decide,
+            Scope.audit,
+            Scope.requests_read,
+            Scope.requests_write,
+            Scope.policies_write,
+        }
     ),
     Role.operator: frozenset({Scope.ledger_read, Scope.ledger_write, Scope.decide, Scope.requests_read}),
     Role.service: frozenset({Scope.ledger_write, Scope.decide}),

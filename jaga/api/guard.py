@@ -25,7 +25,7 @@ from jaga.api.fast import ASGIApp, Message, Receive, Send, bearer, own_path
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _PUBLIC = ("/healthz", "/docs", "/redoc", "/openapi.json", "/v1/unsubscribe/")
-_BULK = ("/v1/requests/batches", "/v1/decide/batch", "/v1/ledger/events/batch")
+_BULK = ("/v1/requests/batches", "/v1/decide/batch", "/v1/ledger/events/batch", "/v1/policies/ingest")
 """Endpoints that take many records at once (up to 200,000 subjects a decision batch); the rest get the
 small JSON limit."""
 

@@ -21,6 +21,7 @@ from jaga.cli import store
 from jaga.cli import up as up_cli
 from jaga.cli._base import JagaGroup, console
 from jaga.cli.check import check
+from jaga.cli.ingest import ingest
 from jaga.cli.reference import regimes_app, taxonomy_app
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command("check")(check)
+app.command("ingest")(ingest)
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(regimes_app, name="regimes")
 app.add_typer(store.app, name="store")

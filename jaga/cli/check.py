@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jaga.check import Severity, check_file, to_json, to_sarif
+from jaga.check import Finding, Severity, check_file, to_json, to_sarif
 from jaga.cli._base import escape
 
 
@@ -34,6 +35,11 @@ def check(
     Exit code 0: no error-level finding; 1: at least one; 2: the file cannot be used.
     """
     findings = check_file(policy)
+    raise typer.Exit(print_findings(findings, str(policy), format, lang))
+
+
+def print_findings(findings: Sequence[Finding], label: str, format: Format, lang: Lang) -> int:
+    """Print findings as a table (EN or ID), JSON or SARIF; the exit code: 1 if any error, else 0."""
     errors = sum(f.severity is Severity.error for f in findings)
     if format is Format.json:
         print(to_json(findings))
@@ -42,10 +48,10 @@ def check(
     else:
         console = Console()
         if not findings:
-            console.print(f"[green]✓[/] {escape(str(policy))}: no findings")
+            console.print(f"[green]✓[/] {escape(label)}: no findings")
         else:
             table = Table(
-                title=f"{policy}: {errors} error(s), {len(findings) - errors} other finding(s)",
+                title=f"{label}: {errors} error(s), {len(findings) - errors} other finding(s)",
                 show_lines=False,
                 expand=True,
             )
@@ -64,4 +70,4 @@ def check(
                     escape(f.message if lang is Lang.en else f.message_id),
                 )
             console.print(table)
-    raise typer.Exit(1 if errors else 0)
+    return 1 if errors else 0
