@@ -75,6 +75,8 @@ class Hold:
     law: str
     duration: Duration
     hold_from: str | None = None
+    keeps: tuple[str, ...] | None = None
+    """The data categories the law needs kept (``None``: :data:`~jaga.actions.holds.RECORD_KEEPING`)."""
 
 
 @dataclass

@@ -47,6 +47,12 @@ class BatchIn(BaseModel):
     type: Literal["access", "erasure", "rectification", "restriction"]
     requests: list[RequestIn] = Field(min_length=1, max_length=MAX_BATCH)
     dry_run: bool = Field(default=False, description="plan and count only; change nothing")
+    categories: list[str] = Field(
+        default_factory=list, max_length=50, description="erasure: erase only these data categories (default: all)"
+    )
+    masking: dict[str, str] = Field(
+        default_factory=dict, max_length=50, description="erasure: category -> null|fixed|hash|pseudonym|generalise"
+    )
 
 
 def _answer(out: BatchOutcome) -> dict[str, Any]:
@@ -67,7 +73,10 @@ def run_batch(
     """Run a batch of requests of one type end to end (or only plan it, with ``dry_run``)."""
     company = state.company(caller.tenant_slug)
     out = run_requests(
-        [RequestSpec(body.type, r.identities, changes=r.changes) for r in body.requests],
+        [
+            RequestSpec(body.type, r.identities, changes=r.changes, categories=body.categories, masking=body.masking)
+            for r in body.requests
+        ],
         datamap=company.datamap_paths,
         policy=company.policy_path,
         tenant=caller.tenant_slug,

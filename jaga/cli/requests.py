@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -72,6 +73,8 @@ def run_cmd(
     datamap: list[Path] = typer.Option(..., "--map", "-m", help="data-map YAML file(s)"),
     policy: Path = typer.Option(..., "--policy", "-p", help="policy file"),
     change: list[str] = typer.Option([], "--set", help="rectification: table.column=new value"),
+    category: list[str] = typer.Option([], "--category", help="erasure: erase only this data category (repeatable)"),
+    mask: list[str] = typer.Option([], "--mask", help="erasure: category=null|fixed|hash|pseudonym|generalise"),
     out: Path | None = typer.Option(None, "--out", help="directory for access exports"),
     db: list[str] = DbOpt,
     tenant: str | None = TenantOpt,
@@ -88,6 +91,9 @@ def run_cmd(
         specs = read_batch(source, kind)  # type: ignore[arg-type]
     else:
         specs = [RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))]  # type: ignore[arg-type]
+    if category or mask:
+        masking = _pairs(mask, "mask")
+        specs = [replace(s, categories=list(category), masking=masking) for s in specs]
     if not dry_run:
         migrate(make_engine())
     outcome = run_requests(

@@ -54,7 +54,7 @@ class DataMapInvalid(ProblemsError):
     """The data map has one or more problems; ``problems`` lists each with ``file:line:column``."""
 
 
-_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "retention_trigger", "restrict_column", "owner"}
+_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "hold_keeps", "retention_trigger", "restrict_column", "owner"}
 # Spellings used by other jaga tools and the sample map; "delete" on a field means "no opinion if the
 # row must stay" (the row itself goes when it can).
 _STRATEGY_ALIASES = {"hmac": "hash", "generalise_year": "generalise", "generalize": "generalise"}
@@ -130,6 +130,11 @@ class _Reader(Reader):
         if erase is None and any(f.strategy not in (None, Strategy.keep) for f in fields if f.personal):
             erase = "update"  # a field says how to erase it in place: the row is meant to stay
         triggers = self.triggers(ext.get("retention_trigger"), (*path, "jaga", "retention_trigger"))
+        keeps_path = (*path, "jaga", "hold_keeps")
+        keeps = (
+            [str(c) for c in self.listing(ext["hold_keeps"], keeps_path, "hold_keeps")] if "hold_keeps" in ext else None
+        )
+        self.known(keeps or [], keeps_path)
         owner = ext.get("owner")
         owners = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
         if owner is not None and (not owners or not all(isinstance(o, str) and o for o in owners)):
@@ -152,6 +157,7 @@ class _Reader(Reader):
             self.names(meta.get("after"), (*meta_path, "after"), 2),
             self.names(meta.get("erase_after"), (*meta_path, "erase_after"), 2),
             self.flag(meta, "skip_processing", meta_path),
+            tuple(keeps) if keeps is not None else None,
         )
 
     def triggers(self, raw: Any, path: PathKey) -> tuple[tuple[str, str], ...]:
@@ -176,6 +182,17 @@ class _Reader(Reader):
                 out.append((str(key), column))
         return tuple(out)
 
+    def known(self, categories: list[str], path: PathKey) -> None:
+        """A problem for each category the taxonomy lacks, at its place in the list."""
+        for i, cat in enumerate(categories):
+            if cat not in self.taxonomy.data_categories:
+                self.problem(
+                    (*path, i),
+                    f"unknown data category {cat!r}",
+                    suggest(cat, self.taxonomy.data_categories)
+                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
+                )
+
     def field(self, raw: Any, path: PathKey, dataset: str, collection: str) -> Field | None:
         data = self.mapping(raw, path, "a field")
         name = self.text(data, "name", path, required=True)
@@ -190,14 +207,7 @@ class _Reader(Reader):
             )
         cats_path = (*path, "data_categories")
         categories = [str(c) for c in self.listing(data.get("data_categories"), cats_path, "data_categories")]
-        for i, cat in enumerate(categories):
-            if cat not in self.taxonomy.data_categories:
-                self.problem(
-                    (*cats_path, i),
-                    f"unknown data category {cat!r}",
-                    suggest(cat, self.taxonomy.data_categories)
-                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
-                )
+        self.known(categories, cats_path)
         meta = self.meta(data, path, fides.FIELD_META, "field")
         meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
         refs = tuple(

@@ -87,6 +87,8 @@ class Collection:
     after: tuple[str, ...] = ()
     erase_after: tuple[str, ...] = ()
     skip_processing: bool = False
+    # the data categories the table's legal hold needs kept (None: the hold's own, or the default)
+    hold_keeps: tuple[str, ...] | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from pathlib import Path
 
 from jaga.errors import JagaError
-from jaga.ledger.identity import Identity, IdentityKind, InvalidIdentity
-from jaga.requests.execute import RequestSpec
+from jaga.requests.execute import RequestSpec, normalised
 from jaga.requests.plan import Kind
 
 JSON_LINES = (".jsonl", ".ndjson")
 MAX_BYTES = 64 * 1024 * 1024
 """A batch file larger than this is refused: it is read whole before anything runs."""
-MAX_VALUE = 320
-_KNOWN = {k.value for k in IdentityKind}
 
 
 def read_batch(path: Path, kind: Kind) -> list[RequestSpec]:
@@ -52,31 +48,15 @@ def read_batch(path: Path, kind: Kind) -> list[RequestSpec]:
     for line, identities in rows:
         if not identities:
             raise JagaError("no identity on this row", where=f"{path}:{line}", hint="give at least one value")
-        for id_kind, values in identities.items():
-            for value in values:
-                _check_identity(id_kind, value, f"{path}:{line}")
-        specs.append(RequestSpec(kind, identities))
+        spec = RequestSpec(kind, identities)
+        normalised(spec, f"{path}:{line}")  # a malformed identity is refused here, naming its line
+        specs.append(spec)
     if not specs:
         raise JagaError("the file holds no requests", where=str(path))
     lines = sum(1 for raw in text.splitlines() if raw.strip()) - (0 if path.suffix.lower() in JSON_LINES else 1)
     if lines != len(specs):  # the per-line parsers make this impossible; keep it so no change can lose people
         raise JagaError(f"{lines} line(s) but {len(specs)} request(s) were read", where=str(path))
     return specs
-
-
-def _check_identity(kind: str, value: str, where: str) -> None:
-    """Refuse a value that cannot be an identity of ``kind`` (the message names the type, never the value)."""
-    if kind in _KNOWN:
-        try:
-            Identity.of(kind, value).normalised()
-        except InvalidIdentity as exc:
-            raise JagaError(f"{exc.message} in column {kind!r}", where=where, hint=exc.hint) from None
-    elif len(value) > MAX_VALUE or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
-        raise JagaError(
-            f"malformed {kind!r}: control characters or more than {MAX_VALUE} characters",
-            where=where,
-            hint="one identity per cell; check for a stray quote",
-        )
 
 
 def _csv(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:

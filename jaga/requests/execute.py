@@ -62,6 +62,7 @@ from jaga.actions.frozen import UnsupportedKeyType, freeze, thaw
 from jaga.actions.target import settle, side_by_side
 from jaga.datamap import Connections, DataMap, held, load_datamap, undeclared
 from jaga.errors import JagaError, NotFoundError
+from jaga.identity import InvalidIdentity, normalise
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
 from jaga.requests.plan import (
     Kind,
@@ -72,10 +73,10 @@ from jaga.requests.plan import (
     assemble,
     deferrable,
     hold_until,
-    normalise,
     render,
     traverse,
 )
+from jaga.requests.scope import Scope, make_scope, scope_of
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
 from jaga.store.db import driver
@@ -94,6 +95,9 @@ class RequestSpec:
     identities: Mapping[str, str | Sequence[str]]
     changes: Mapping[str, str] = field(default_factory=dict)
     categories: Sequence[str] | None = None
+    """An erasure's scope: only these data categories are erased (default: all personal data)."""
+    masking: Mapping[str, str] = field(default_factory=dict)
+    """An erasure's masking per category (``{"user.contact": "hash"}``); a masked category is in scope."""
 
 
 NO_MATCH = "no_match"
@@ -158,11 +162,16 @@ def _identity_keys(secret: bytes, identities: Mapping[str, Sequence[str]]) -> di
     }
 
 
-def _normalised(spec: RequestSpec) -> dict[str, list[str]]:
+def normalised(spec: RequestSpec, where: str | None = None) -> dict[str, list[str]]:
+    """The request's identities in their one normal form (:mod:`jaga.identity`); a malformed one is
+    refused before anything runs, naming the request and the type, never the value."""
     out: dict[str, list[str]] = {}
     for kind, value in spec.identities.items():
         values = [value] if isinstance(value, str) else list(value)
-        out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        try:
+            out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        except InvalidIdentity as exc:
+            raise InvalidIdentity(f"{kind}: {exc.message}", where=where, hint=exc.hint) from None
     if not any(out.values()):
         raise JagaError("a request needs at least one identity", hint="give e.g. --identity email=...")
     return out
@@ -279,6 +288,9 @@ class _Runner:
                     sid: (rid, self.sealer.unseal(sealed) if sealed else None) for sid, rid, sealed in requests
                 }
             self.plan_sealed = batch.plan_sealed
+        first = next(iter(self.requests.values()), ("", None))[1] or {}
+        self.scope: Scope | None = first.get("scope")
+        """The batch's erasure scope, sealed with each of its requests (``None``: all personal data)."""
         self.policy, self.datamap, digest = load_config(self.policy_path, self.map_paths)
         if self.datamap.digest != self.map_digest or digest != self.policy_version:
             raise JagaError(
@@ -300,10 +312,13 @@ class _Runner:
     @cached_property
     def defer(self) -> set[tuple[str, str]]:
         """Tables an erasure finds by deleting from them (:func:`deferrable`); every other kind reads all."""
-        return deferrable(self.datamap, self.policy, self.schema) if self.kind == "erasure" else set()
+        if self.kind != "erasure" or self.scope:
+            return set()  # a scoped erasure deletes nothing, so nothing is found by deleting
+        return deferrable(self.datamap, self.policy, self.schema)
 
     def plan(self) -> Plan:
         subjects = self.subjects()
+        build = partial(assemble, self.kind, self.datamap, self.policy, self.schema, scope=self.scope)  # type: ignore[arg-type]
         if self.plan_sealed is None:
             rows, hits, how, seeds, linked = traverse(self.datamap, self.schema, subjects, self.defer)
             # keys and values of every SQL type, written so they read back exactly (:mod:`frozen`)
@@ -321,7 +336,7 @@ class _Runner:
                     for col, keys in cols.items()
                 ],
             }
-            plan = assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds, linked)  # type: ignore[arg-type]
+            plan = build(subjects, rows, hits, how, seeds, linked)
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
@@ -355,7 +370,7 @@ class _Runner:
         links: dict[tuple[str, str], dict[str, dict[Any, set[int]]]] = {}
         for d, c, col, keys in frozen.get("linked", []):
             links.setdefault((d, c), {})[col] = {thaw(k): set(s) for k, s in keys}
-        return assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds, links)  # type: ignore[arg-type]
+        return build(subjects, rows, hits, how, seeds, links)
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
@@ -611,6 +626,8 @@ class _Runner:
                 self._remember(tp)  # before the company commit: a crash after it loses nothing
         elif action == "erase":
             n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
+            if tp.hold is not None and coll.restrict_column:  # held rows, erased but what the law needs
+                restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
         elif action == "rectify":
             n = rectify_rows(conn, self.schema, tp, self._validated_changes(tp), tick)
         elif coll.restrict_column:
@@ -678,7 +695,7 @@ class _Runner:
                 "law": hold.law if hold else None,
                 "rule": hold.rule if hold else None,
                 "until": until.isoformat() if until else None,
-                "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
+                "columns": sorted(tp.held_columns),  # every field kept (a held table keeps what its law needs)
             }
         with self._store_turn, session_scope(self.store_url) as s:  # steps of a wave take turns (_remember)
             for part in _chunked([r["request_id"] for r in rows]):
@@ -719,11 +736,21 @@ class _Runner:
         nodes = [(tp.dataset, tp.collection) for tp in plan.tables]
         for node in nodes:
             self.schema.table(node)  # reflected here, not on the worker threads
-        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
+        jobs = [partial(self._leftovers, tp, self._erased_hits(tp, hits)) for tp in plan.tables]
         for tp, counts in zip(plan.tables, side_by_side(jobs, concurrent=self.schema.concurrent(nodes)), strict=True):
             for sid in self.requests:
                 left[str(sid)][tp.name] = counts.get(sid, 0)
         return {"left": left}
+
+    def _erased_hits(self, tp: TablePlan, hits: Mapping[tuple[str, str], set[Any]]) -> set[Any]:
+        """Rows still found through an identity column count as left over, unless a scoped erasure left
+        every identity column of the table alone (out of its scope, the row is meant to be found)."""
+        found = hits.get((tp.dataset, tp.collection), set())
+        if self.scope is None:
+            return found
+        erased = {c.name for c in tp.columns}
+        identity = [f.name for f in self.schema.collection((tp.dataset, tp.collection)).fields if f.identity]
+        return found if any(name in erased for name in identity) else set()
 
     def _leftovers(self, tp: TablePlan, hits: set[Any]) -> dict[int, int]:
         with self.conns.engine(tp.dataset).connect() as conn:
@@ -797,7 +824,7 @@ class _Runner:
                     },
                 )
             )
-            if self.kind == "erasure" and status == "done":
+            if self.kind == "erasure" and status == "done" and not self.scope:  # scoped: only a part is gone
                 erased.append((sealed or {}).get("identities", {}))
         with session_scope(self.store_url) as s:
             driver(s).update_rows(cast(Table, DsrRequest.__table__), "id", updates)
@@ -954,10 +981,13 @@ def run_requests(
     kind = specs[0].kind
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
     pol, dmap, version = load_config(policy, paths)
-    identities = [_normalised(s) for s in specs]
+    identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
+    scope = scope_of([make_scope(s.categories, s.masking, taxonomy_for(pol)) for s in specs])
+    if scope is not None and kind != "erasure":
+        raise JagaError("only an erasure can be limited to categories", hint="leave out --category and --mask")
     if dry_run:
-        return _dry_run(kind, dmap, pol, identities, connections)
+        return _dry_run(kind, dmap, pol, identities, connections, scope)
     if kind == "rectification":
         for spec in specs:
             _check_targets(dmap, spec.changes)
@@ -980,7 +1010,10 @@ def run_requests(
         s.flush()
         sealer, secret, now = _Sealer(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
         submitted: dict[int, tuple[str, dict[str, Any]]] = {
-            sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
+            sid: (
+                str(uuid.uuid4()),
+                {"identities": ids, "changes": dict(spec.changes), **({"scope": scope} if scope else {})},
+            )
             for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
         }
         driver(s).insert_rows(
@@ -1036,6 +1069,7 @@ def _dry_run(
     pol: Policy,
     identities: list[dict[str, list[str]]],
     connections: Mapping[str, str] | None,
+    scope: Scope | None = None,
 ) -> BatchOutcome:
     conns = Connections(dmap, connections)
     try:
@@ -1044,7 +1078,7 @@ def _dry_run(
             Subject(i, f"dry-run-{i}", {k: tuple(v) for k, v in ids.items()}) for i, ids in enumerate(identities)
         ]
         rows, hits, how, _, linked = traverse(dmap, schema, subjects)
-        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, linked=linked)
+        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, linked=linked, scope=scope)
         text = render(plan, schema)
     finally:
         conns.dispose()
