@@ -9,7 +9,7 @@ test commands at the top) are left out.
 Only the placeholders the README names above its tour are filled in, with real files: ``POLICY`` and
 ``OLD.yaml`` become ``examples/bpo7-benemica/policy.yaml``; ``NEW.yaml`` a copy of it whose newsletter
 purpose uses one more category (so the diff asks for fresh consent); ``company.db`` is the sample
-company (``examples/sample``) generated in the directory; ``people.csv`` holds two addresses; and
+company (``examples/sample``) generated in the directory; ``people.csv`` holds two of its customers' addresses; and
 ``examples/`` is the checkout's (the tour runs "from the checkout"); the published policy ``jaga ingest``
 reads is one of the ingest tests' own (:data:`PUBLISHED`). A command exits 0, or 0 or 1 where
 its comment says "exit 1 if". ``jaga up`` and ``jaga serve`` run up to the point of serving: the port
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import uvicorn
 from typer.testing import CliRunner
 
@@ -110,7 +111,11 @@ def tour_dir(tmp_path: Path, company_db: str, monkeypatch: pytest.MonkeyPatch) -
     assert text.count(old) == 1  # the newsletter purpose
     new = text.replace(old, old.replace("user.contact.email]", "user.contact.email, user.contact.phone_number]"))
     (tmp_path / "NEW.yaml").write_text(new, encoding="utf-8")
-    (tmp_path / "people.csv").write_text("email\nani@contoh.co.id\nbudi@contoh.co.id\n", encoding="utf-8")
+    engine = sa.create_engine(company_db)
+    with engine.connect() as conn:  # two customers of the sample company: a batch that matches nobody exits 1
+        emails = [row[0] for row in conn.execute(sa.text("SELECT email FROM customers ORDER BY id LIMIT 2"))]
+    engine.dispose()
+    (tmp_path / "people.csv").write_text("email\n" + "\n".join(emails) + "\n", encoding="utf-8")
     return tmp_path
 
 
