@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -38,6 +39,10 @@ def company(jaga_env: Path, company_db: str, monkeypatch: pytest.MonkeyPatch) ->
 def commands(url: str) -> dict[str, list[str]]:
     """One valid call of every command that acts for a tenant (only the tenant can be wrong)."""
     email, p, m = "--email ani@contoh.co.id", f"-p {POLICY}", f"-m {DATAMAP} --db {url}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:  # a customer of the sample company: an erasure matching nobody exits 1
+        customer = conn.execute(sa.text("SELECT email FROM customers ORDER BY id LIMIT 1")).scalar_one()
+    engine.dispose()
     lines = {
         "consent give": f"consent give --purpose newsletter_and_promotions {email} --policy {POLICY}",
         "consent state": f"consent state {email}",
@@ -48,7 +53,7 @@ def commands(url: str) -> dict[str, list[str]]:
         "dsr list": "dsr list",
         "incident open": f"incident open {p} --title t --description d --occurred {WHEN} --discovered {WHEN}",
         "incident list": "incident list",
-        "requests run": f"requests run --type erasure -i email=ani@contoh.co.id {m} {p}",
+        "requests run": f"requests run --type access -i email={customer} {m} {p}",
         "requests resume": "requests resume",
         "retention run": f"retention run -p {RETENTION_POLICY} {m} --now 2026-11-01",
         "retention resume": "retention resume",
