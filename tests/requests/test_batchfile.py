@@ -239,6 +239,7 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
 
 
 def test_cli_refuses_an_identity_naming_two_mailboxes_with_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY)]
     for hostile in ("x,attacker@evil.io", "victim<attacker@evil.io>"):
         result = runner.invoke(app, [*base, "--identity", f"email={hostile}"], env={"COLUMNS": "200"})
