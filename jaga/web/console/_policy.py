@@ -16,7 +16,7 @@ from jaga.ingest import MAX_BYTES, Ingested, IngestError, ingest_bytes
 from jaga.staff import Action, Principal
 from jaga.web._common import current_lang
 from jaga.web._upload import allow_upload, read_upload
-from jaga.web.console._base import forbid, page, signed_in, state, text, to_login
+from jaga.web.console._base import allowed, page, text
 
 router = APIRouter()
 PATH = "/console/policy"
@@ -25,13 +25,7 @@ allow_upload(PATH, MAX_BYTES)
 
 
 def _drafter(request: Request) -> Principal | Response:
-    with state(request).sessions() as session:
-        who = signed_in(request, session)
-        session.commit()
-    if who is None:
-        return to_login(request)
-    forbid(who, Action.draft)
-    return who
+    return allowed(request, Action.draft)
 
 
 def _page(
