@@ -25,6 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from jaga.identity import column_form
+
 __all__ = ["TABLES", "build_metadata", "create_schema", "drop_schema", "metadata"]
 
 #: Table names in dependency order (parents first): the order rows are inserted in.
@@ -198,7 +200,23 @@ def build_metadata(schema: str | None = None) -> MetaData:
         Column("path", String(200), nullable=False),
         _ts("at"),
     )
+    # jaga finds a person by an identity column's stored form (jaga.identity.column_form: lower(email);
+    # phone and NIK without separators), so that any spelling matches; on PostgreSQL an index on the same
+    # expression keeps those lookups indexed (MariaDB compares emails without case through the plain
+    # index above; SQLite, the small embedded demo, scans, and its reflection would warn about them)
+    for table, column, kind in _IDENTITY_COLUMNS:
+        found = md.tables[f"{schema}.{table}" if schema else table]
+        Index(f"ix_{table}_{column}_form", column_form(kind, found.c[column])).ddl_if(dialect="postgresql")
     return md
+
+
+_IDENTITY_COLUMNS = (
+    ("employees", "email", "email"),
+    ("employees", "nik", "nik"),
+    ("customers", "email", "email"),
+    ("customers", "phone", "phone"),
+    ("customers", "nik", "nik"),
+)
 
 
 #: The sample tables in the connection's default schema.

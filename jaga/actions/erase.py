@@ -178,8 +178,8 @@ def leftovers(conn: Connection, schema: Schema, tp: TablePlan, identity_hits: se
         return left
     _linked_leftovers(conn, schema, tp, left)
     erasable = [c for c in tp.columns if c.constant]
-    # an identity column kept under a legal hold still finds the row: expected, not a leftover
-    if any(f.identity and f.name in tp.held_columns for f in schema.collection(node).fields):
+    # an identity column kept under a legal hold (or read-only) still finds the row: expected, not a leftover
+    if any(f.identity and (f.name in tp.held_columns or f.read_only) for f in schema.collection(node).fields):
         identity_hits = set()
     width = len(pk)
     for chunk in chunks(set(tp.keys) | identity_hits, schema.chunk_size(node)):

@@ -1,12 +1,13 @@
 """Access and portability exports: a zip per request with JSON nested by collection, one CSV per table
-and a manifest of row counts and SHA-256 digests.
+and a manifest of row counts, the person's data categories (naming those the policy does not declare)
+and SHA-256 digests.
 
 Rows stream from the database to staging files chunk by chunk and from there into the zips, so memory
-stays flat however much data a person has. Only columns whose categories the request may show are read
-at all. Staging is one pair of files per table for the whole batch, with an index of where each
-subject's rows are: a thousand requests then create a thousand zips and a few dozen working files,
-not tens of thousands (creating, reopening and deleting a file per subject and table took most of a
-batch's time on a busy disk).
+stays flat however much data a person has. Only personal columns and keys are read (every personal
+column, whatever the policy declares). Staging is one pair of files per table for the whole batch, with
+an index of where each subject's rows are: a thousand requests then create a thousand zips and a few
+dozen working files, not tens of thousands (creating, reopening and deleting a file per subject and
+table took most of a batch's time on a busy disk).
 """
 
 from __future__ import annotations
@@ -29,18 +30,13 @@ from sqlalchemy import Connection, select
 from jaga.actions.target import Key, Schema, TablePlan, chunks
 from jaga.datamap import Collection
 from jaga.errors import JagaError
-from jaga.policy import covers
 
 
-def visible_columns(coll: Collection, allowed: Iterable[str]) -> list[str]:
-    """Columns with at least one category the request may show (unannotated columns never are), plus
-    keys and references, which let the person join their rows across tables."""
-    cats = list(allowed)
-    return [
-        f.name
-        for f in coll.fields
-        if f.primary_key or f.references or any(covers(a, c) for a in cats for c in f.categories)
-    ]
+def visible_columns(coll: Collection) -> list[str]:
+    """Every personal column (the right of access, UU PDP art. 7 and GDPR art. 15, covers all personal
+    data held, declared in the policy or not), plus keys and references, which let the person join
+    their rows across tables. Unannotated and ``system.*``-only columns are the company's own."""
+    return [f.name for f in coll.fields if f.primary_key or f.references or f.personal]
 
 
 def _plain(value: Any) -> Any:
@@ -203,6 +199,8 @@ class ExportMeta:
     generated_at: str
     policy_version: str
     tables: list[tuple[str, list[str]]]  # (dataset.collection, columns) in plan order
+    categories: tuple[str, ...] = ()  # personal data categories of the person's rows
+    undeclared: tuple[str, ...] = ()  # ... which the policy does not declare
 
 
 def _data_json(staging: Staging, sid: int, meta: ExportMeta, counts: dict[str, int]) -> Iterator[bytes]:
@@ -278,6 +276,8 @@ def package(staging: Staging, sid: int, meta: ExportMeta, out_dir: Path) -> tupl
             "policy_version": meta.policy_version,
             "format": "jaga-export/1",
             "tables": counts,
+            "categories": list(meta.categories),
+            "categories_not_in_policy": list(meta.undeclared),
             "sha256": hashes,
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))

@@ -43,11 +43,14 @@ def _under(categories: tuple[str, ...], prefixes: tuple[str, ...]) -> bool:
 
 def default_strategy(fld: Field, column: Column[Any]) -> Strategy:
     """The strategy for a field the map leaves unspecified, chosen so the UPDATE cannot fail a NOT NULL
-    or UNIQUE constraint: identifiers are hashed, names fixed, dates of birth cut to the year."""
+    or UNIQUE constraint: identifiers are hashed, names fixed, dates of birth cut to the year. A field
+    the map marks ``read_only`` is kept whatever else it says."""
+    if fld.read_only:
+        return Strategy.keep
     if fld.strategy is not None:
         return fld.strategy
-    if fld.primary_key or fld.references or not fld.personal:
-        return Strategy.keep
+    if fld.primary_key or column.primary_key or fld.references or not fld.personal:
+        return Strategy.keep  # the database's own key too, when the map does not mark it
     if _under(fld.categories, _GENERALISED) and _is_temporal(column):
         return Strategy.generalise
     if _under(fld.categories, _HASHED) and _is_text(column):
@@ -77,8 +80,11 @@ def _is_temporal(column: Column[Any]) -> bool:
         return False
 
 
-def _length(column: Column[Any]) -> int | None:
-    return getattr(column.type, "length", None)
+def _length(column: Column[Any], declared: int | None = None) -> int | None:
+    """The most characters an erased value may have: the column's width, or the map's Fides ``length``
+    when that is smaller (a column wider than the application accepts)."""
+    widths = [w for w in (getattr(column.type, "length", None), declared) if w]
+    return min(widths) if widths else None
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class ColumnPlan:
     name: str
     strategy: Strategy
     value: Any = None
+    length: int | None = None  # the map's Fides ``length`` for this field
 
     @property
     def constant(self) -> bool:
@@ -100,11 +107,11 @@ def column_plan(fld: Field, column: Column[Any]) -> ColumnPlan:
     if strategy is Strategy.fixed:
         if _is_text(column):
             text = fld.fixed_value if fld.fixed_value is not None else ERASED
-            return ColumnPlan(fld.name, strategy, text[: _length(column) or len(text)])
+            return ColumnPlan(fld.name, strategy, text[: _length(column, fld.length) or len(text)], fld.length)
         if _is_temporal(column):
-            return ColumnPlan(fld.name, Strategy.generalise)
-        return ColumnPlan(fld.name, strategy, _coerce_number(fld.fixed_value))
-    return ColumnPlan(fld.name, strategy)
+            return ColumnPlan(fld.name, Strategy.generalise, length=fld.length)
+        return ColumnPlan(fld.name, strategy, _coerce_number(fld.fixed_value), fld.length)
+    return ColumnPlan(fld.name, strategy, length=fld.length)
 
 
 def link_mask(fld: Field | None, column: Column[Any]) -> ColumnPlan | None:
@@ -130,7 +137,7 @@ def compute(plan: ColumnPlan, value: Any, key: bytes, column: Column[Any]) -> An
     """The erased form of ``value`` for a computed strategy (hash, pseudonym, generalise)."""
     if value is None:
         return None
-    length = _length(column) or 64
+    length = _length(column, plan.length) or 64
     if plan.strategy is Strategy.hash:
         digest = hmac.new(key, str(value).encode(), hashlib.sha256).hexdigest()
         return digest[: max(8, min(length, 64))] if isinstance(value, str) else int(digest[:12], 16)
@@ -172,7 +179,7 @@ def in_sql(plan: ColumnPlan, column: Column[Any], dialect: Dialect, key: bytes) 
         return _year_sql(column, name)
     if not _is_text(column) or isinstance(column.type, CHAR) or name not in ("postgresql", "mysql"):
         return None
-    width = _length(column) or 64
+    width = _length(column, plan.length) or 64
     if plan.strategy is Strategy.hash:
         return func.left(_hmac_sql(column, name, key), max(8, min(width, 64)))
     if plan.strategy is Strategy.pseudonym and _has_random(dialect, name):

@@ -13,13 +13,13 @@ from concurrent.futures import wait as wait_all
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
-from sqlalchemy import Connection, MetaData, Table, any_, bindparam, text, tuple_
+from sqlalchemy import Connection, MetaData, Table, and_, any_, bindparam, or_, text, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from jaga.actions.strategies import ColumnPlan, column_plan, link_mask
-from jaga.datamap import Collection, Connections, DataMap
+from jaga.datamap import Collection, Connections, DataMap, edges
 from jaga.datamap.graph import Links, Node
 from jaga.datamap.graph import links as map_links
 from jaga.datamap.live import foreign_keys
@@ -43,7 +43,7 @@ _PG_FINGERPRINT = text(
            (SELECT string_agg(i.xmin::text, ',' ORDER BY i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid),
            (SELECT string_agg(k.xmin::text, ',' ORDER BY k.oid) FROM pg_constraint k WHERE k.conrelid = c.oid)
     FROM pg_class c
-    WHERE c.relname = ANY(:names) AND c.relnamespace = current_schema()::regnamespace
+    WHERE c.relname = ANY(:names) AND c.relnamespace = COALESCE(:schema, current_schema())::regnamespace
     ORDER BY c.relname
     """
 )
@@ -51,7 +51,7 @@ _reflected: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[Any, ...], dict[s
 _reflected_lock = threading.Lock()
 
 
-def _schema_mark(conn: Connection, names: Sequence[str]) -> tuple[Any, ...] | None:
+def _schema_mark(conn: Connection, names: Sequence[str], schema: str | None = None) -> tuple[Any, ...] | None:
     """A value that changes whenever the definition of one of these tables changes, read with one cheap
     catalogue query: PostgreSQL's row versions of the tables' catalogue entries (columns, indexes,
     constraints; a re-created table has a new oid), SQLite's ``schema_version``. ``None`` where there is
@@ -61,7 +61,7 @@ def _schema_mark(conn: Connection, names: Sequence[str]) -> tuple[Any, ...] | No
     ``CLUSTER`` rewrite it without changing a column, and re-reflecting after each cost a retention
     sweep 0.18 s (a tenth of its time). A rename changes the name it is looked up by."""
     if conn.dialect.name == "postgresql":
-        return tuple(tuple(row) for row in conn.execute(_PG_FINGERPRINT, {"names": list(names)}))
+        return tuple(tuple(row) for row in conn.execute(_PG_FINGERPRINT, {"names": list(names), "schema": schema}))
     if conn.dialect.name == "sqlite":
         return (conn.exec_driver_sql("PRAGMA schema_version").scalar(),)
     return None
@@ -75,6 +75,8 @@ class Hold:
     law: str
     duration: Duration
     hold_from: str | None = None
+    keeps: tuple[str, ...] | None = None
+    """The data categories the law needs kept (``None``: :data:`~jaga.actions.holds.RECORD_KEEPING`)."""
 
 
 @dataclass
@@ -176,7 +178,9 @@ class Schema:
         if node not in self._tables:
             coll = self.collection(node)
             try:
-                self._tables[node] = Table(node[1], MetaData(), autoload_with=self.conns.engine(node[0]))
+                self._tables[node] = Table(
+                    node[1], MetaData(), autoload_with=self.conns.engine(node[0]), schema=self.namespace(node[0])
+                )
             except NoSuchTableError:
                 raise ConfigError(
                     f"table {node[1]!r} of dataset {node[0]!r} does not exist",
@@ -209,20 +213,20 @@ class Schema:
         ds = self.datamap.dataset(dataset)
         if ds is None:
             return
-        names = sorted(c.name for c in ds.collections)
+        names = sorted(c.name for c in ds.collections if not c.skip_processing)
         engine = self.conns.engine(dataset)
-        key = (engine.url.render_as_string(hide_password=True), dataset, tuple(names))
+        key = (engine.url.render_as_string(hide_password=True), dataset, (ds.schema or "", *names))
         try:
             with engine.connect() as conn:
-                mark = _schema_mark(conn, names)
+                mark = _schema_mark(conn, names, ds.schema)
                 with _reflected_lock:
                     cached = _reflected.get(key)
                 if mark is not None and cached is not None and cached[0] == mark:
                     tables = cached[1]
                 else:
                     metadata = MetaData()
-                    metadata.reflect(bind=conn, only=names, views=True)
-                    tables = {n: metadata.tables[n] for n in names}
+                    metadata.reflect(bind=conn, only=names, views=True, schema=ds.schema)
+                    tables = {n: metadata.tables[f"{ds.schema}.{n}" if ds.schema else n] for n in names}
                     if mark is not None:
                         with _reflected_lock:
                             _reflected[key] = (mark, tables)
@@ -233,6 +237,13 @@ class Schema:
             if table is not None and all(f.name in table.c for f in coll.fields):
                 self._tables[(dataset, coll.name)] = table
 
+    def namespace(self, dataset: str) -> str | None:
+        """The schema a dataset's tables live in (Fides ``fides_meta.namespace.schema``), None for the
+        connection's default: every statement names it, so tables of the same name elsewhere are never
+        touched."""
+        ds = self.datamap.dataset(dataset)
+        return ds.schema if ds else None
+
     def collection(self, node: Node) -> Collection:
         ds = self.datamap.dataset(node[0])
         coll = ds.collection(node[1]) if ds else None
@@ -241,23 +252,47 @@ class Schema:
         return coll
 
     def pk(self, node: Node) -> tuple[str, ...]:
-        declared = self.collection(node).primary_key
+        """The columns that address one row: the declared or reflected primary key; for a table with
+        none, as Fides does, every column the subject's rows are found by (its identities and the
+        columns of its references)."""
+        coll = self.collection(node)
+        declared = coll.primary_key
         if declared:
             return declared
         reflected = tuple(c.name for c in self.table(node).primary_key.columns)
-        if not reflected:
+        if reflected:
+            return reflected
+        # every column a row can be found by, so that a row found through one of them with NULL in
+        # another is still told apart from other people's rows holding NULL there
+        found_by = tuple(
+            dict.fromkeys(
+                [
+                    *(f.name for f in coll.fields if f.identity),
+                    *(
+                        name
+                        for e in edges(self.datamap)
+                        for name in ((e.dst_field,) if e.dst == node else (e.src_field,) if e.src == node else ())
+                    ),
+                ]
+            )
+        )
+        if not found_by:
             raise ConfigError(
-                f"table {node[1]!r} has no primary key",
-                where=self.collection(node).where,
+                f"table {node[1]!r} has no primary key and no identity or reference to address its rows by",
+                where=coll.where,
                 hint="mark its key column with fides_meta.primary_key: true",
             )
-        return reflected
+        return found_by
 
     def key_clause(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
         """``pk IN (...)`` for one chunk of keys (a row-value IN for composite keys); portable SQL that
         renders the same on every database, for callers that print or compile it themselves."""
         table = self.table(node)
         cols = [table.c[name] for name in self.pk(node)]
+        if any(v is None for k in keys for v in k):  # rows addressed without a primary key may hold NULLs
+            return or_(
+                *(and_(*(c.is_(None) if v is None else c == v for c, v in zip(cols, k, strict=True))) for k in keys)
+            )
         if len(cols) == 1:
             return cols[0].in_([k[0] for k in keys])
         return tuple_(*cols).in_(keys)
@@ -290,7 +325,7 @@ class Schema:
     def where_keys(self, node: Node, keys: Sequence[Key]) -> ColumnElement[bool]:
         """:meth:`where_in` for primary keys (composite keys fall back to a row-value ``IN``)."""
         pk = self.pk(node)
-        if len(pk) == 1:
+        if len(pk) == 1 and all(k[0] is not None for k in keys):
             return self.where_in(node, pk[0], [k[0] for k in keys])
         return self.key_clause(node, keys)
 

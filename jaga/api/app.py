@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from jaga import __version__
@@ -25,6 +27,7 @@ from jaga.api.deps import ApiState
 from jaga.api.fast import Receive, Send, fast_decide
 from jaga.api.guard import BodyLimits, BodyTooLarge, guard, on_too_large
 from jaga.api.policies import router as ingest_router
+from jaga.api.responses import COMMON, http_error, validation_error
 from jaga.decide import AuditMode
 from jaga.errors import ConfigError, JagaError, NotFoundError, PermissionDenied
 from jaga.policy import Policy, load_policy
@@ -112,6 +115,8 @@ def create_app(
         store_url=bind.url.render_as_string(hide_password=False),
     )
     app.add_exception_handler(JagaError, _jaga_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(BodyTooLarge, on_too_large)
     for router in (
         ledger.router,
@@ -122,7 +127,7 @@ def create_app(
         datamap.router,
         ingest_router,
     ):
-        app.include_router(router)
+        app.include_router(router, responses=COMMON)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends
 
 from jaga.api.auth import Caller, Scope
 from jaga.api.deps import ApiState, api_state, require
-from jaga.datamap import check_datamap, edges
+from jaga.datamap import check_datamap, edges, unlocated_notes
 from jaga.requests.execute import load_config
 
 router = APIRouter(prefix="/v1/datamap", tags=["datamap"])
@@ -48,8 +48,8 @@ def show(
 def check(
     caller: Caller = Depends(require(Scope.requests_read)), state: ApiState = Depends(api_state)
 ) -> dict[str, Any]:
-    """The map against the live databases (tables and columns exist) and the policy (every category it
-    annotates is declared, every declared category is located somewhere)."""
+    """The map against the live databases (tables and columns exist) and the policy (every personal
+    category it holds is declared); ``notes`` name declared categories located in no mapped table."""
     company = state.company(caller.tenant_slug)
     policy, dm, _ = load_config(company.policy_path, company.datamap_paths)
     problems = check_datamap(dm, policy, company.connections)
@@ -57,4 +57,5 @@ def check(
         "ok": not problems,
         "tables": len(dm.collections()),
         "problems": [{"where": p.where, "message": p.message, "hint": p.hint} for p in problems],
+        "notes": [{"where": p.where, "message": p.message, "hint": p.hint} for p in unlocated_notes(dm, policy)],
     }

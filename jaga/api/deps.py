@@ -34,7 +34,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from jaga.api.auth import Caller, Scope, authenticate
+from jaga.api.auth import CALLER_TTL, Caller, Scope, authenticate
 from jaga.decide import AuditMode, DecisionPoint
 from jaga.errors import ConfigError, PermissionDenied
 from jaga.policy import Policy
@@ -51,7 +51,7 @@ class ApiState:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     default_policy: Policy | None = None
     audit_mode: AuditMode = AuditMode.denials
-    caller_ttl: float = 10.0
+    caller_ttl: float = CALLER_TTL
     """Seconds a verified API key is trusted by the decide endpoints without asking the store again."""
     decide_threads: int = 4
     """Threads deciding at once; more only contend for the GIL (see :meth:`decide_limiter`)."""
@@ -159,8 +159,8 @@ async def decide_state(request: Request) -> ApiState:
     return state
 
 
-async def _trusted_caller(raw: str | None, state: ApiState, scope: Scope) -> Caller:
-    caller = state.known_caller(raw)
+async def _trusted_caller(raw: str | None, state: ApiState, scope: Scope, *, cached: bool = True) -> Caller:
+    caller = state.known_caller(raw) if cached else None
     if caller is None:
         caller = await run_in_threadpool(state.verify_caller, raw)
     if not caller.can(scope):
@@ -183,9 +183,11 @@ async def writer_caller(
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     state: ApiState = Depends(decide_state),
 ) -> Caller:
-    """The caller of a ledger write (the ingest hot path), from the same short-lived key cache as
-    :func:`decide_caller`: a revoked key stops recording within ``caller_ttl`` seconds."""
-    return await _trusted_caller(credentials.credentials if credentials else None, state, Scope.ledger_write)
+    """The caller of a ledger write, always checked against the store (one indexed read in a thread):
+    a revoked key must stop recording at once, not after the cache's TTL."""
+    return await _trusted_caller(
+        credentials.credentials if credentials else None, state, Scope.ledger_write, cached=False
+    )
 
 
 def require(scope: Scope) -> Callable[..., Caller]:

@@ -10,10 +10,10 @@ data leaves through the privacy centre's signed links, after the person proved w
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from jaga.api.auth import Caller, Scope
 from jaga.api.deps import ApiState, api_state, require
@@ -23,6 +23,11 @@ from jaga.store.models.dsr import DsrBatch
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
 MAX_BATCH = 10_000
+IdentityType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
+"""An identity type as the data map names it (``email``, ``phone``, ``nik``, ``member_no``…)."""
+IdentityValue = Annotated[str, StringConstraints(min_length=1, max_length=320)]
+"""A blank value is refused by the engine (no regex here: Python's and JSON Schema's ``\\s`` differ)."""
+IdentityValues = Annotated[list[IdentityValue], Field(min_length=1, max_length=10)]
 
 
 class RequestIn(BaseModel):
@@ -30,7 +35,9 @@ class RequestIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    identities: dict[str, str | list[str]] = Field(min_length=1, max_length=10)
+    identities: dict[IdentityType, IdentityValue | IdentityValues] = Field(
+        min_length=1, max_length=10, json_schema_extra={"additionalProperties": False}
+    )
     changes: dict[str, str] = Field(default_factory=dict, max_length=50, description="rectification: table.column")
 
 
@@ -40,6 +47,12 @@ class BatchIn(BaseModel):
     type: Literal["access", "erasure", "rectification", "restriction"]
     requests: list[RequestIn] = Field(min_length=1, max_length=MAX_BATCH)
     dry_run: bool = Field(default=False, description="plan and count only; change nothing")
+    categories: list[str] = Field(
+        default_factory=list, max_length=50, description="erasure: erase only these data categories (default: all)"
+    )
+    masking: dict[str, str] = Field(
+        default_factory=dict, max_length=50, description="erasure: category -> null|fixed|hash|pseudonym|generalise"
+    )
 
 
 def _answer(out: BatchOutcome) -> dict[str, Any]:
@@ -60,7 +73,10 @@ def run_batch(
     """Run a batch of requests of one type end to end (or only plan it, with ``dry_run``)."""
     company = state.company(caller.tenant_slug)
     out = run_requests(
-        [RequestSpec(body.type, r.identities, changes=r.changes) for r in body.requests],
+        [
+            RequestSpec(body.type, r.identities, changes=r.changes, categories=body.categories, masking=body.masking)
+            for r in body.requests
+        ],
         datamap=company.datamap_paths,
         policy=company.policy_path,
         tenant=caller.tenant_slug,

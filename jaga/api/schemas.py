@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Iterable
+from typing import Annotated, Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from jaga.decide import Operation
-from jaga.ledger import EventIn, Identity, IdentityKind, SubjectRef
+from jaga.ledger import EventIn, EventKind, Identity, IdentityKind, SubjectRef
+from jaga.ledger.state import CHANNEL_KINDS, PURPOSE_KINDS
 
 
 class IdentityIn(BaseModel):
@@ -20,13 +23,27 @@ class IdentityIn(BaseModel):
         return Identity(self.kind, self.value)
 
 
+def _exactly_one(*names: str) -> dict[str, Any]:
+    """JSON Schema for "give exactly one of these fields" (what the models' ``_one_way`` checks)."""
+    return {"oneOf": [{"required": [name]} for name in names]}
+
+
 class SubjectIn(BaseModel):
-    """A subject by its ledger key or by one or more identities (never put identities in a URL)."""
+    """A subject by its ledger key or by one or more identities (never put identities in a URL).
 
-    model_config = ConfigDict(extra="forbid")
+    The schema says "exactly one of the two" (``oneOf``), so what it allows is what the API accepts."""
 
-    key: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    identities: list[IdentityIn] = Field(default_factory=list, max_length=10)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_exactly_one("key", "identities"))
+
+    key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | SkipJsonSchema[None] = None
+    identities: list[IdentityIn] = Field(default_factory=list, min_length=1, max_length=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "key" in data and data["key"] is None:
+            raise ValueError("key must be a ledger key, not null (leave it out to name identities)")
+        return data
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
@@ -41,7 +58,28 @@ class SubjectIn(BaseModel):
         return [i.to_identity() for i in self.identities]
 
 
+def _needs(kinds: Iterable[EventKind], field: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema for "an event of one of ``kinds`` needs ``field``" (the ledger's own rule)."""
+    return {
+        "if": {"properties": {"kind": {"enum": sorted(k.value for k in kinds)}}, "required": ["kind"]},
+        "then": {"required": [field], "properties": {field: schema}},
+    }
+
+
 class RecordIn(EventIn):
+    """One event about a subject; the schema states which kinds need a purpose, a channel or a guardian,
+    as :class:`jaga.ledger.EventIn` checks, so the schema allows only what is accepted."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                _needs(PURPOSE_KINDS, "purpose", {"type": "string", "minLength": 1, "maxLength": 120}),
+                _needs(CHANNEL_KINDS, "channel", {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,31}$"}),
+                _needs([EventKind.parental_consent_given], "guardian", {"type": "string", "minLength": 1}),
+            ]
+        }
+    )
+
     subject: SubjectIn
 
 
@@ -86,8 +124,12 @@ class DecideIn(Question):
 
 
 class DecideBatchIn(Question):
-    subjects: list[str] = Field(default_factory=list, max_length=200_000, description="Ledger keys; or use identities")
-    identities: list[IdentityIn] = Field(default_factory=list, max_length=200_000)
+    model_config = ConfigDict(json_schema_extra=_exactly_one("subjects", "identities"))
+
+    subjects: list[str] = Field(
+        default_factory=list, min_length=1, max_length=200_000, description="Ledger keys; or use identities"
+    )
+    identities: list[IdentityIn] = Field(default_factory=list, min_length=1, max_length=200_000)
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:

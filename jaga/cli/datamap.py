@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from jaga.cli._base import console, escape, new_app
-from jaga.datamap import Connections, check_datamap, introspect, load_datamap
+from jaga.datamap import Connections, check_datamap, introspect, load_datamap, unlocated_notes
 from jaga.datamap.graph import edges
 from jaga.datamap.live import undeclared_problems
 from jaga.errors import JagaError
@@ -50,6 +50,8 @@ def check_cmd(
             conns.dispose()
     for problem in problems:
         console.print(escape(str(problem)))
+    for note in unlocated_notes(dm, pol) if pol else []:
+        console.print("note: " + escape(str(note)))
     if problems:
         raise JagaError(f"{len(problems)} problem(s) in the data map", where=dm.source)
     console.print(f"[green]✓[/] {len(dm.collections())} tables in {len(dm.datasets)} dataset(s) check out")

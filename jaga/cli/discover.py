@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, BinaryIO, ParamSpec, TextIO, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
-from jaga.discover import MODES, discover_database, redact, undeclared, write_fides
+from jaga.discover import MODES, Mode, discover_database, redact, undeclared, write_fides
 from jaga.errors import JagaError
 
 
@@ -99,28 +100,50 @@ def discover_command(
             _err.print("the existing map declares every personal-data column found")
 
 
-def _read_text(file: Path | None, encoding: str) -> str:
-    """Decode a file (or standard input) refusing binary data and naming a wrong encoding."""
+MAX_LINE = 1024 * 1024
+"""Longest line ``jaga redact`` accepts (bytes): lines are redacted one at a time, so memory stays
+bounded whatever the size of the input; a longer "line" is almost surely not text."""
+
+
+def redact_stream(source: BinaryIO, sink: TextIO, *, where: str, encoding: str, mode: Mode, key: str | None) -> None:
+    """Redact ``source`` line by line into ``sink``: constant memory for any input size.
+
+    Each line is decoded, checked (no NUL byte: a binary file), redacted and written before the next
+    is read; a bad line stops with a message naming its number (the lines before it are already out).
+    """
     try:
-        data = sys.stdin.buffer.read() if file is None else file.read_bytes()
-    except OSError as exc:
-        raise JagaError(f"cannot read file ({exc.strerror})", where=str(file or "<stdin>")) from None
-    if b"\x00" in data[:8192]:
-        raise JagaError("file looks binary, not text", where=str(file or "<stdin>"), hint="redact works on text files")
-    try:
-        return data.decode(encoding)
+        decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
         raise JagaError(
             f"unknown encoding {encoding!r}",
-            where=str(file or "<stdin>"),
+            where=where,
             hint="use a Python codec name such as utf-8, latin-1 or cp1252",
         ) from None
-    except UnicodeDecodeError:
-        raise JagaError(
-            f"file is not valid {encoding}",
-            where=str(file or "<stdin>"),
-            hint="pass the right --encoding (e.g. latin-1, cp1252)",
-        ) from None
+    number = 0
+    while True:
+        try:
+            raw = source.readline(MAX_LINE + 1)
+        except OSError as exc:
+            raise JagaError(f"cannot read file ({exc.strerror})", where=where) from None
+        number += 1
+        if not raw:
+            break
+        if len(raw) > MAX_LINE:
+            raise JagaError(
+                f"line longer than {MAX_LINE // 1024} KiB", where=f"{where}:{number}", hint="redact works on text"
+            )
+        if b"\x00" in raw:
+            raise JagaError("file looks binary, not text", where=f"{where}:{number}", hint="redact works on text files")
+        try:
+            line = decoder.decode(raw)
+        except UnicodeDecodeError:
+            raise JagaError(
+                f"file is not valid {encoding}",
+                where=f"{where}:{number}",
+                hint="pass the right --encoding (e.g. latin-1, cp1252)",
+            ) from None
+        sink.write(redact(line, mode, key))
+    sink.write(decoder.decode(b"", final=True))
 
 
 @_user_errors
@@ -132,14 +155,22 @@ def redact_command(
     ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of the input.")] = "utf-8",
 ) -> None:
-    """Replace personal data in text with labels, masks or keyed pseudonyms; the rest is kept exactly."""
+    """Replace personal data in text with labels, masks or keyed pseudonyms; the rest is kept exactly.
+
+    Works line by line, so a file of any size is redacted in constant memory."""
     if mode not in MODES:
         raise JagaError(f"unknown mode {mode!r}", hint="use one of: " + ", ".join(MODES))
+    chosen: Mode = mode
     if not files:
-        sys.stdout.write(redact(_read_text(None, encoding), mode, key))
+        redact_stream(sys.stdin.buffer, sys.stdout, where="<stdin>", encoding=encoding, mode=chosen, key=key)
         return
     for file in files:
-        sys.stdout.write(redact(_read_text(file, encoding), mode, key))
+        try:
+            handle = file.open("rb")
+        except OSError as exc:
+            raise JagaError(f"cannot read file ({exc.strerror})", where=str(file)) from None
+        with handle:
+            redact_stream(handle, sys.stdout, where=str(file), encoding=encoding, mode=chosen, key=key)
 
 
 app.command("scan")(discover_command)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import console, err_console, escape, new_app
 from jaga.errors import JagaError
 from jaga.requests import RequestSpec, resume, run_requests
 from jaga.requests.batchfile import read_batch
-from jaga.requests.execute import BatchOutcome
+from jaga.requests.execute import NO_MATCH, BatchOutcome
 from jaga.store import make_engine, migrate
 
 app = new_app(
@@ -30,7 +31,8 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def _report(outcome: BatchOutcome) -> None:
+def _report(outcome: BatchOutcome) -> int:
+    """Print the outcome; returns how many requests matched no row (the caller exits 1 if any)."""
     if outcome.plan_text:
         console.print(escape(outcome.plan_text))
     if len(outcome.requests) > 1:  # a batch: one line each, then the tally (``jaga dsr show`` has the rest)
@@ -40,10 +42,23 @@ def _report(outcome: BatchOutcome) -> None:
             console.print(f"request {req.request_id}: [bold]{req.status}[/], {rows} row(s), {held} held")
         tally = Counter(req.status for req in outcome.requests)
         console.print(", ".join(f"{n} {status}" for status, n in sorted(tally.items())))
-        return
-    for req in outcome.requests:
-        console.print(f"request {req.request_id}: [bold]{req.status}[/]")
-        console.print(escape(json.dumps(req.result, indent=2, default=str)))
+    else:
+        for req in outcome.requests:
+            console.print(f"request {req.request_id}: [bold]{req.status}[/]")
+            console.print(escape(json.dumps(req.result, indent=2, default=str)))
+    missed = sum(req.status == NO_MATCH for req in outcome.requests)
+    if missed:
+        err_console.print(
+            f"[bold yellow]{missed} request(s) matched no row[/]: nothing was changed for them; check their "
+            "identities, then run them again"
+        )
+    return missed
+
+
+def _exit_if_missed(missed: int) -> None:
+    """Exit 1 (findings, not a usage error) when a request matched nobody, so scripts notice."""
+    if missed:
+        raise SystemExit(1)
 
 
 @app.command("run")
@@ -58,6 +73,8 @@ def run_cmd(
     datamap: list[Path] = typer.Option(..., "--map", "-m", help="data-map YAML file(s)"),
     policy: Path = typer.Option(..., "--policy", "-p", help="policy file"),
     change: list[str] = typer.Option([], "--set", help="rectification: table.column=new value"),
+    category: list[str] = typer.Option([], "--category", help="erasure: erase only this data category (repeatable)"),
+    mask: list[str] = typer.Option([], "--mask", help="erasure: category=null|fixed|hash|pseudonym|generalise"),
     out: Path | None = typer.Option(None, "--out", help="directory for access exports"),
     tenant: str = typer.Option("default", help="tenant slug"),
     dry_run: bool = typer.Option(False, "--dry-run", help="show tables, SQL and row counts; change nothing"),
@@ -73,11 +90,15 @@ def run_cmd(
         specs = read_batch(source, kind)  # type: ignore[arg-type]
     else:
         specs = [RequestSpec(kind, _pairs(identity, "identity"), changes=_pairs(change, "set"))]  # type: ignore[arg-type]
+    if category or mask:
+        masking = _pairs(mask, "mask")
+        specs = [replace(s, categories=list(category), masking=masking) for s in specs]
     if not dry_run:
         migrate(make_engine())
-    _report(
-        run_requests(specs, datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli")
+    outcome = run_requests(
+        specs, datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli"
     )
+    _exit_if_missed(_report(outcome))
 
 
 @app.command("resume")
@@ -86,12 +107,14 @@ def resume_cmd() -> None:
     migrate(make_engine())
     outcomes = resume(actor="cli")
     stopped = [o for o in outcomes if o.error]
+    missed = 0
     for outcome in outcomes:
         if outcome.error:
             console.print(f"batch {outcome.batch_id}: [bold red]{outcome.status}[/]")
             console.print(escape(outcome.error))
         else:
-            _report(outcome)
+            missed += _report(outcome)
     console.print(f"[green]✓[/] {len(outcomes) - len(stopped)} unfinished batch(es) completed")
     if stopped:
         raise JagaError(f"{len(stopped)} batch(es) did not finish", hint="see each batch's reason above")
+    _exit_if_missed(missed)

@@ -1,4 +1,4 @@
-"""``jaga serve`` (the HTTP API under uvicorn) and ``jaga apikey create``."""
+"""``jaga serve`` (the HTTP API under uvicorn) and ``jaga apikey create|list|revoke|rotate``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from jaga.api.auth import Role, create_api_key
+from jaga.api.auth import Role, issue_api_key, list_api_keys, revoke_api_key, rotate_api_key
 from jaga.cli._base import console, err_console, new_app
 from jaga.cli.ledger import TenantOpt, tenant_session
 from jaga.datamap import load_datamap
@@ -86,6 +86,39 @@ def create(
 ) -> None:
     """Create an API key for a tenant and print it once (it cannot be shown again)."""
     with tenant_session(tenant) as (session, tenant_id):
-        key = create_api_key(session, tenant_id, role, name)
-    err_console.print("store this key now; jaga keeps only its hash:")
+        new_id, key = issue_api_key(session, tenant_id, role, name, actor="cli")
+    err_console.print(f"key {new_id}: store this key now; jaga keeps only its hash:")
+    print(key)
+
+
+@apikey_app.command("list")
+def list_keys(tenant: str = TenantOpt) -> None:
+    """List the tenant's keys (id, prefix, role, name, created, revoked); never the keys themselves."""
+    with tenant_session(tenant) as (session, tenant_id):
+        keys = list_api_keys(session, tenant_id)
+    if not keys:
+        console.print("no API keys (create one with `jaga apikey create`)")
+    for k in keys:
+        state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
+        console.print(f"{k.id}\tjaga_{k.prefix}_…\t{k.role}\t{k.name}\tcreated {k.created_at}\t{state}", markup=False)
+
+
+@apikey_app.command("revoke")
+def revoke(
+    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str = TenantOpt
+) -> None:
+    """Revoke a key at once (audited): writes stop now, reads within a second, in every worker."""
+    with tenant_session(tenant) as (session, tenant_id):
+        revoke_api_key(session, tenant_id, key_id, actor="cli")
+    console.print(f"[green]✓[/] key {key_id} revoked")
+
+
+@apikey_app.command("rotate")
+def rotate(
+    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str = TenantOpt
+) -> None:
+    """Replace a key by a new one of the same role and name; the old one is revoked (audited)."""
+    with tenant_session(tenant) as (session, tenant_id):
+        new_id, _, key = rotate_api_key(session, tenant_id, key_id, actor="cli")
+    err_console.print(f"key {key_id} revoked; new key {new_id}: store it now, jaga keeps only its hash:")
     print(key)

@@ -5,6 +5,7 @@ against both the database and the policy.
 """
 
 from jaga.datamap.connect import Connections, dataset_url, env_var
+from jaga.datamap.coverage import held, undeclared, unlocated_notes
 from jaga.datamap.graph import Edge, children_first, edges, reachable
 from jaga.datamap.introspect import check_datamap, introspect
 from jaga.datamap.loader import DataMapInvalid, load_datamap, parse_datamap
@@ -26,8 +27,11 @@ __all__ = [
     "dataset_url",
     "edges",
     "env_var",
+    "held",
     "introspect",
     "load_datamap",
     "parse_datamap",
     "reachable",
+    "undeclared",
+    "unlocated_notes",
 ]

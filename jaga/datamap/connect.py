@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 
 from jaga.datamap.model import DataMap
 from jaga.errors import ConfigError
@@ -37,6 +37,21 @@ def dataset_url(datamap: DataMap, dataset: str, overrides: Mapping[str, str] | N
             hint=f"set the environment variable {name} to its SQLAlchemy URL",
         )
     return url
+
+
+def _check_database_name(datamap: DataMap, dataset: str, url: str) -> None:
+    """A dataset whose Fides namespace names its database must be connected to that database: reading
+    another one (a staging copy, a neighbour's) would answer a request from the wrong data."""
+    ds = datamap.dataset(dataset)
+    if ds is None or not ds.database_name:
+        return
+    actual = make_url(url).database
+    if actual != ds.database_name:
+        raise ConfigError(
+            f"dataset {dataset!r} names database {ds.database_name!r} but its URL connects to another one",
+            where=ds.where,
+            hint=f"point {env_var(datamap, dataset)} at database {ds.database_name!r}, or fix namespace.database_name",
+        )
 
 
 _SHARED: OrderedDict[str, Engine] = OrderedDict()
@@ -86,6 +101,7 @@ class Connections:
     def engine(self, dataset: str) -> Engine:
         if dataset not in self._engines:
             url = dataset_url(self.datamap, dataset, self.overrides)
+            _check_database_name(self.datamap, dataset, url)
             self._engines[dataset] = (
                 _shared_engine(url, dataset)
                 if self.shared

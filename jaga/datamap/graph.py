@@ -31,6 +31,8 @@ def edges(datamap: DataMap) -> list[Edge]:
         for fld in coll.fields:
             for ref in fld.references:
                 there = (ref.dataset, ref.collection)
+                if datamap.skipped(*there):
+                    continue  # a skip_processing table is out of the graph, and so are its links
                 if ref.direction in (Direction.from_, Direction.both):
                     out.append(Edge(there, ref.field, here, fld.name))
                 if ref.direction in (Direction.to, Direction.both):
@@ -122,21 +124,41 @@ def parents(datamap: DataMap) -> dict[Node, set[Node]]:
         for fld in coll.fields:
             for ref in fld.references:
                 there = (ref.dataset, ref.collection)
-                if there != (ds.key, coll.name):
+                if there != (ds.key, coll.name) and not datamap.skipped(*there):
                     out.setdefault((ds.key, coll.name), set()).add(there)
+    return out
+
+
+def declared_order(datamap: DataMap) -> dict[Node, set[Node]]:
+    """Table -> tables the map says must be processed before it: Fides' ``after`` and ``erase_after``
+    of a collection (``dataset.collection`` addresses) and ``after`` of a dataset (all its tables)."""
+    out: dict[Node, set[Node]] = {}
+    for ds, coll in datamap.collections():
+        before = out.setdefault((ds.key, coll.name), set())
+        for address in (*coll.after, *coll.erase_after):
+            key, _, name = address.partition(".")
+            before.add((key, name))
+        for key in ds.after:
+            before |= {(key, c.name) for d, c in datamap.collections() if d.key == key}
     return out
 
 
 def waves(datamap: DataMap, nodes: set[Node], ups: Mapping[Node, set[Node]] | None = None) -> list[list[Node]]:
     """``nodes`` in waves: every child is in an earlier wave than its parents, and the tables of one wave
     never reference each other, so a wave's deletes can run side by side without breaking an FK.
-    ``ups`` (child -> parents) defaults to the map's references; :class:`Links` adds the database's."""
+    ``ups`` (child -> parents) defaults to the map's references; :class:`Links` adds the database's. A
+    table the map orders ``after`` others (:func:`declared_order`) waits for them as well."""
     ups = parents(datamap) if ups is None else ups
+    before = declared_order(datamap)
     remaining = [(d.key, c.name) for d, c in datamap.collections() if (d.key, c.name) in nodes]
     result: list[list[Node]] = []
     while remaining:
-        # a node is ready when no remaining node is its child
-        ready = [n for n in remaining if not any(n in ups.get(m, set()) for m in remaining if m != n)]
+        # a node is ready when no remaining node is its child or declared to come before it
+        ready = [
+            n
+            for n in remaining
+            if not any(n in ups.get(m, set()) or m in before.get(n, set()) for m in remaining if m != n)
+        ]
         wave = ready or remaining[:1]  # an FK cycle: break it where the map starts
         result.append(wave)
         remaining = [n for n in remaining if n not in wave]

@@ -11,10 +11,11 @@ from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from jaga.datamap.connect import Connections
+from jaga.datamap.coverage import undeclared_problems
 from jaga.datamap.graph import reachable
 from jaga.datamap.model import DataMap
 from jaga.errors import ConfigError
-from jaga.policy import Policy, Problem, covers
+from jaga.policy import Policy, Problem
 from jaga.store import check_connection, existing_database, make_engine, redact_url
 
 # Column names that almost always mean one thing; everything else is left for a person (or discover/).
@@ -83,9 +84,14 @@ def introspect(url: str, dataset: str | None = None) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
 
 
-def _schema(engine: Engine) -> dict[str, set[str]]:
+def _schema(engine: Engine, namespace: str | None = None) -> dict[str, set[str]]:
     insp = inspect(engine)
-    return {t: {c["name"] for c in insp.get_columns(t)} for t in insp.get_table_names()}
+    if namespace is not None and namespace not in insp.get_schema_names():
+        return {}
+    return {
+        t: {c["name"] for c in insp.get_columns(t, schema=namespace)}
+        for t in [*insp.get_table_names(schema=namespace), *insp.get_view_names(schema=namespace)]
+    }
 
 
 def check_datamap(
@@ -95,8 +101,9 @@ def check_datamap(
     *,
     live: bool = True,
 ) -> list[Problem]:
-    """Problems of the map against the live databases (tables and columns exist) and the policy
-    (every annotated category is declared; every declared category is located somewhere)."""
+    """Problems of the map against the live databases (tables and columns exist) and the policy (every
+    personal category held in a non-key column is declared, :mod:`jaga.datamap.coverage`); declared
+    categories the map locates nowhere are :func:`~jaga.datamap.coverage.unlocated_notes`, not problems."""
     problems: list[Problem] = []
     if live:
         conns = Connections(datamap, connections)
@@ -104,13 +111,16 @@ def check_datamap(
             for ds in datamap.datasets:
                 engine = conns.engine(ds.key)
                 check_connection(engine)
-                schema = _schema(engine)
+                schema = _schema(engine, ds.schema)
                 for coll in ds.collections:
+                    if coll.skip_processing:
+                        continue
                     if coll.name not in schema:
+                        where = f" (schema {ds.schema!r})" if ds.schema else ""
                         problems.append(
                             Problem(
                                 coll.where,
-                                f"unknown table {coll.name!r} in dataset {ds.key!r}",
+                                f"unknown table {coll.name!r} in dataset {ds.key!r}{where}",
                                 "fix the name or remove the collection; "
                                 "`jaga datamap introspect` lists the real tables",
                             )
@@ -128,28 +138,7 @@ def check_datamap(
         finally:
             conns.dispose()
     if policy is not None:
-        located = datamap.categories()
-        for ds, coll in datamap.collections():
-            for fld in coll.fields:
-                for cat, where in zip(fld.categories, fld.category_where, strict=False):
-                    if not any(covers(d, cat) for d in policy.categories):
-                        problems.append(
-                            Problem(
-                                where,
-                                f"category {cat!r} of {coll.name}.{fld.name} is not declared in the policy",
-                                "declare it in the policy's categories (or a parent key), or fix the annotation",
-                            )
-                        )
-            del ds
-        for cat in policy.categories:
-            if not any(covers(cat, m) or covers(m, cat) for m in located):
-                problems.append(
-                    Problem(
-                        datamap.source,
-                        f"the policy declares category {cat!r} but the map locates it nowhere",
-                        "annotate the column that holds it",
-                    )
-                )
+        problems.extend(undeclared_problems(datamap, policy))
     reach = reachable(datamap)
     for ds, coll in datamap.collections():
         if (ds.key, coll.name) not in reach and any(f.personal for f in coll.fields):

@@ -22,23 +22,25 @@ def foreign_keys(datamap: DataMap, conns: Connections) -> list[ForeignKey]:
     Datasets on the same database (same URL) are read once, and a table is matched to whichever of
     them lists it. Composite keys are left out: a map can only reference single columns.
     """
-    by_url: dict[str, list[str]] = {}
-    for ds in datamap.datasets:
-        by_url.setdefault(conns.engine(ds.key).url.render_as_string(hide_password=False), []).append(ds.key)
+    by_url: dict[tuple[str, str | None], list[str]] = {}
+    for ds in datamap.datasets:  # a dataset with a Fides namespace is read in its schema
+        url = conns.engine(ds.key).url.render_as_string(hide_password=False)
+        by_url.setdefault((url, ds.schema), []).append(ds.key)
     out: list[ForeignKey] = []
-    for keys in by_url.values():
+    for (_, namespace), keys in by_url.items():
         nodes: dict[str, Node] = {}
         for key in reversed(keys):  # the first dataset listing a table wins
             found = datamap.dataset(key)
             nodes.update({c.name: (key, c.name) for c in found.collections} if found else {})
         with conns.engine(keys[0]).connect() as conn:
-            live = inspect(conn).get_multi_foreign_keys()
+            live = inspect(conn).get_multi_foreign_keys(schema=namespace)
         for (schema, table), fks in sorted(live.items(), key=lambda item: str(item[0])):
-            if schema is not None:
+            if schema != namespace:
                 continue
             for fk in fks:
                 parent = nodes.get(fk["referred_table"])
-                if fk.get("referred_schema") or parent is None or len(fk["constrained_columns"]) != 1:
+                elsewhere = fk.get("referred_schema") not in (None, namespace)
+                if elsewhere or parent is None or len(fk["constrained_columns"]) != 1:
                     continue
                 column, target = fk["constrained_columns"][0], fk["referred_columns"][0]
                 out.append(ForeignKey(nodes.get(table), column, parent, target, table))

@@ -25,6 +25,13 @@ Format (a superset of Fides' dataset files; everything under ``jaga:`` is option
             fields:
               - name: customer_id
                 fides_meta: {references: [{dataset: shop, field: customers.id, direction: from}]}
+
+Fides' own keys are honoured as Fides does (``fidesops_meta`` is read as ``fides_meta``): a dataset's
+``namespace: {schema, database_name}`` and ``after``; a collection's ``after``, ``erase_after``,
+``skip_processing`` and ``masking_strategy_override: {strategy: delete}``; a field's ``identity``,
+``primary_key``, ``references``, ``data_type``, ``length``, ``read_only`` and
+``masking_strategy_override`` (``null_rewrite``, ``string_rewrite``). Names and descriptions only
+describe. Any other key is an error at its line (:mod:`jaga.datamap.fides`).
 """
 
 from __future__ import annotations
@@ -34,78 +41,41 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from jaga.datamap import fides
+from jaga.datamap.links import link_problems
 from jaga.datamap.model import Collection, DataMap, Dataset, Direction, Field, Reference, Strategy
+from jaga.datamap.reading import PathKey, Reader
 from jaga.errors import JagaError
 from jaga.policy import Taxonomy, Trigger, default_taxonomy
-from jaga.policy.yamlsource import Positions, Problem, ProblemsError, compose, suggest
-
-PathKey = tuple[str | int, ...]
+from jaga.policy.yamlsource import Problem, ProblemsError, compose, suggest
 
 
 class DataMapInvalid(ProblemsError):
     """The data map has one or more problems; ``problems`` lists each with ``file:line:column``."""
 
 
-_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "retention_trigger", "restrict_column", "owner"}
+_COLLECTION_JAGA = {"erase", "legal_hold", "hold_from", "hold_keeps", "retention_trigger", "restrict_column", "owner"}
 # Spellings used by other jaga tools and the sample map; "delete" on a field means "no opinion if the
 # row must stay" (the row itself goes when it can).
 _STRATEGY_ALIASES = {"hmac": "hash", "generalise_year": "generalise", "generalize": "generalise"}
 _FIELD_JAGA = {"erase", "value", "about"}
 
 
-class _Reader:
+class _Reader(Reader):
     """Turns the composed document into model objects, collecting every problem on the way."""
-
-    def __init__(self, pos: Positions, taxonomy: Taxonomy) -> None:
-        self.pos = pos
-        self.taxonomy = taxonomy
-        self.problems: list[Problem] = []
-
-    def problem(self, path: PathKey, message: str, hint: str, *, key: bool = False) -> None:
-        self.problems.append(Problem(self.pos.at(path, key=key), message, hint))
-
-    def mapping(self, value: Any, path: PathKey, what: str) -> dict[str, Any]:
-        if isinstance(value, dict):
-            return value
-        if value is not None:
-            self.problem(path, f"{what} must be a mapping", "write key: value pairs here")
-        return {}
-
-    def listing(self, value: Any, path: PathKey, what: str) -> list[Any]:
-        if isinstance(value, list):
-            return value
-        if value is not None:
-            self.problem(path, f"{what} must be a list", "start each entry with '- '")
-        return []
-
-    def text(self, data: dict[str, Any], key: str, path: PathKey, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(path, f"missing required key {key!r}", "add it")
-            return None
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            self.problem((*path, key), f"{key} must be text", "write a plain word")
-            return None
-        return str(value)
-
-    def extension(self, data: dict[str, Any], path: PathKey, allowed: set[str]) -> dict[str, Any]:
-        ext = self.mapping(data.get("jaga"), (*path, "jaga"), "jaga:")
-        for key in ext:
-            if key not in allowed:
-                self.problem(
-                    (*path, "jaga", key),
-                    f"unknown jaga key {key!r}",
-                    suggest(key, allowed) + f"allowed here: {', '.join(sorted(allowed))}",
-                    key=True,
-                )
-        return ext
 
     def dataset(self, raw: Any, path: PathKey, connections: dict[str, str]) -> Dataset | None:
         data = self.mapping(raw, path, "a dataset")
         key = self.text(data, "fides_key", path, required=True)
         if key is None:
             return None
+        self.keys(data, path, fides.DATASET_KEYS, "dataset")
+        meta = self.meta(data, path, fides.DATASET_META, "dataset")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
+        namespace = self.mapping(meta.get("namespace"), (*meta_path, "namespace"), "namespace")
+        self.keys(namespace, (*meta_path, "namespace"), fides.NAMESPACE, "namespace")
+        schema = self.text(namespace, "schema", (*meta_path, "namespace"))
+        database_name = self.text(namespace, "database_name", (*meta_path, "namespace"))
         ext = self.extension(data, path, {"connection"})
         collections = [
             c
@@ -113,15 +83,39 @@ class _Reader:
             if (c := self.collection(raw_c, (*path, "collections", i), key)) is not None
         ]
         connection = ext.get("connection") or connections.get(key)
-        return Dataset(key, tuple(collections), self.pos.at(path), str(connection) if connection else None)
+        return Dataset(
+            key,
+            tuple(collections),
+            self.pos.at(path),
+            str(connection) if connection else None,
+            schema,
+            database_name,
+            self.names(meta.get("after"), (*meta_path, "after"), 1),
+        )
 
     def collection(self, raw: Any, path: PathKey, dataset: str) -> Collection | None:
         data = self.mapping(raw, path, "a collection")
         name = self.text(data, "name", path, required=True)
         if name is None:
             return None
+        self.keys(data, path, fides.COLLECTION_KEYS, "collection")
+        meta = self.meta(data, path, fides.COLLECTION_META, "collection")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
         ext = self.extension(data, path, _COLLECTION_JAGA)
         erase = ext.get("erase")
+        override = meta.get("masking_strategy_override")
+        if override is not None:
+            over = self.mapping(override, (*meta_path, "masking_strategy_override"), "masking_strategy_override")
+            if over.get("strategy") != "delete" or set(over) - {"strategy"}:
+                self.problem(
+                    (*meta_path, "masking_strategy_override"),
+                    "a collection's masking_strategy_override can only be {strategy: delete}",
+                    "as in Fides: delete the rows; say how to mask each field on the field itself",
+                )
+            elif erase not in (None, "delete"):
+                self.problem((*path, "jaga", "erase"), "jaga erase contradicts masking_strategy_override", "keep one")
+            else:
+                erase = "delete"
         if erase not in (None, "delete", "update"):
             self.problem(
                 (*path, "jaga", "erase"),
@@ -136,6 +130,11 @@ class _Reader:
         if erase is None and any(f.strategy not in (None, Strategy.keep) for f in fields if f.personal):
             erase = "update"  # a field says how to erase it in place: the row is meant to stay
         triggers = self.triggers(ext.get("retention_trigger"), (*path, "jaga", "retention_trigger"))
+        keeps_path = (*path, "jaga", "hold_keeps")
+        keeps = (
+            [str(c) for c in self.listing(ext["hold_keeps"], keeps_path, "hold_keeps")] if "hold_keeps" in ext else None
+        )
+        self.known(keeps or [], keeps_path)
         owner = ext.get("owner")
         owners = [owner] if isinstance(owner, str) else owner if isinstance(owner, list) else []
         if owner is not None and (not owners or not all(isinstance(o, str) and o for o in owners)):
@@ -155,6 +154,10 @@ class _Reader:
             ext.get("restrict_column"),
             triggers,
             tuple(str(o) for o in owners),
+            self.names(meta.get("after"), (*meta_path, "after"), 2),
+            self.names(meta.get("erase_after"), (*meta_path, "erase_after"), 2),
+            self.flag(meta, "skip_processing", meta_path),
+            tuple(keeps) if keeps is not None else None,
         )
 
     def triggers(self, raw: Any, path: PathKey) -> tuple[tuple[str, str], ...]:
@@ -179,11 +182,23 @@ class _Reader:
                 out.append((str(key), column))
         return tuple(out)
 
+    def known(self, categories: list[str], path: PathKey) -> None:
+        """A problem for each category the taxonomy lacks, at its place in the list."""
+        for i, cat in enumerate(categories):
+            if cat not in self.taxonomy.data_categories:
+                self.problem(
+                    (*path, i),
+                    f"unknown data category {cat!r}",
+                    suggest(cat, self.taxonomy.data_categories)
+                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
+                )
+
     def field(self, raw: Any, path: PathKey, dataset: str, collection: str) -> Field | None:
         data = self.mapping(raw, path, "a field")
         name = self.text(data, "name", path, required=True)
         if name is None:
             return None
+        self.keys(data, path, fides.FIELD_KEYS, "field")
         if data.get("fields"):
             self.problem(
                 (*path, "fields"),
@@ -192,25 +207,22 @@ class _Reader:
             )
         cats_path = (*path, "data_categories")
         categories = [str(c) for c in self.listing(data.get("data_categories"), cats_path, "data_categories")]
-        for i, cat in enumerate(categories):
-            if cat not in self.taxonomy.data_categories:
-                self.problem(
-                    (*cats_path, i),
-                    f"unknown data category {cat!r}",
-                    suggest(cat, self.taxonomy.data_categories)
-                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
-                )
-        meta = self.mapping(data.get("fides_meta"), (*path, "fides_meta"), "fides_meta")
+        self.known(categories, cats_path)
+        meta = self.meta(data, path, fides.FIELD_META, "field")
+        meta_path = (*path, "fides_meta" if "fides_meta" in data else "fidesops_meta")
         refs = tuple(
             r
-            for i, raw_r in enumerate(
-                self.listing(meta.get("references"), (*path, "fides_meta", "references"), "references")
-            )
-            if (r := self.reference(raw_r, (*path, "fides_meta", "references", i), dataset)) is not None
+            for i, raw_r in enumerate(self.listing(meta.get("references"), (*meta_path, "references"), "references"))
+            if (r := self.reference(raw_r, (*meta_path, "references", i), dataset)) is not None
         )
         ext = self.extension(data, path, _FIELD_JAGA)
         strategy: Strategy | None = None
-        if "erase" in ext and str(ext["erase"]) != "delete":
+        fixed = None if ext.get("value") is None else str(ext["value"])
+        if meta.get("masking_strategy_override") is not None:
+            if "erase" in ext:
+                self.problem((*path, "jaga", "erase"), "jaga erase contradicts masking_strategy_override", "keep one")
+            strategy, fixed = self.masking(meta["masking_strategy_override"], (*meta_path, "masking_strategy_override"))
+        elif "erase" in ext and str(ext["erase"]) != "delete":
             try:
                 strategy = Strategy(_STRATEGY_ALIASES.get(str(ext["erase"]), str(ext["erase"])))
             except ValueError:
@@ -220,6 +232,17 @@ class _Reader:
                     "use one of: " + ", ".join(s.value for s in Strategy),
                 )
         identity = meta.get("identity")
+        data_type = self.text(meta, "data_type", meta_path)
+        if data_type is not None and data_type not in fides.DATA_TYPES:
+            self.problem(
+                (*meta_path, "data_type"),
+                f"data_type {data_type!r} is not supported by jaga",
+                "use one of: " + ", ".join(fides.DATA_TYPES) + " (jaga maps relational columns)",
+            )
+        length = meta.get("length")
+        if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 1):
+            self.problem((*meta_path, "length"), "length must be a positive whole number", "write e.g. 40")
+            length = None
         return Field(
             name=name,
             categories=tuple(categories),
@@ -228,10 +251,40 @@ class _Reader:
             primary_key=bool(meta.get("primary_key")),
             references=refs,
             strategy=strategy,
-            fixed_value=None if ext.get("value") is None else str(ext["value"]),
+            fixed_value=fixed,
             about=str(ext["about"]) if ext.get("about") else None,
             category_where=tuple(self.pos.at((*cats_path, i)) for i in range(len(categories))),
+            data_type=data_type,
+            length=length,
+            read_only=self.flag(meta, "read_only", meta_path),
         )
+
+    def masking(self, raw: Any, path: PathKey) -> tuple[Strategy | None, str | None]:
+        """A field's Fides ``masking_strategy_override`` as a jaga strategy (and fixed value)."""
+        data = self.mapping(raw, path, "masking_strategy_override")
+        self.keys(data, path, frozenset({"strategy", "configuration"}), "masking_strategy_override")
+        name = str(data.get("strategy"))
+        if name in fides.SECRET_MASKING:
+            self.problem(
+                (*path, "strategy"),
+                f"masking strategy {name!r} needs secret keys, which Fides refuses in a field's override",
+                "use null_rewrite or string_rewrite, or jaga: {erase: hash} for jaga's keyed hash",
+            )
+            return None, None
+        if name not in fides.FIELD_MASKING:
+            self.problem(
+                (*path, "strategy"),
+                f"masking strategy {name!r} is not supported by jaga",
+                "use one of: " + ", ".join(fides.FIELD_MASKING),
+            )
+            return None, None
+        strategy, allowed = fides.FIELD_MASKING[name]
+        config = self.mapping(data.get("configuration"), (*path, "configuration"), "configuration")
+        self.keys(config, (*path, "configuration"), allowed, f"{name} configuration")
+        value, wrong = fides.fixed_value(name, config)
+        if wrong:
+            self.problem((*path, "configuration"), wrong, "change the configuration or the strategy")
+        return strategy, value
 
     def reference(self, raw: Any, path: PathKey, dataset: str) -> Reference | None:
         data = self.mapping(raw, path, "a reference")
@@ -253,77 +306,6 @@ class _Reader:
             )
             return None
         return Reference(str(data.get("dataset") or dataset), coll, fld, Direction(direction), self.pos.at(path))
-
-
-def _check_links(datamap: DataMap) -> list[Problem]:
-    """References must name existing collections/fields; cycles must have an identity to start from."""
-    problems: list[Problem] = []
-    for ds, coll in datamap.collections():
-        for fld in coll.fields:
-            for ref in fld.references:
-                other = datamap.dataset(ref.dataset)
-                target = other.collection(ref.collection) if other else None
-                if other is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown dataset {ref.dataset!r}",
-                            suggest(ref.dataset, [d.key for d in datamap.datasets])
-                            + "declare the dataset or fix its fides_key",
-                        )
-                    )
-                elif target is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown table {ref.collection!r}",
-                            suggest(ref.collection, [c.name for c in other.collections])
-                            + f"declare it under dataset {other.key!r} or fix the name",
-                        )
-                    )
-                elif target.field(ref.field) is None:
-                    problems.append(
-                        Problem(
-                            ref.where,
-                            f"reference to unknown column {ref.collection}.{ref.field!r}",
-                            suggest(ref.field, [f.name for f in target.fields])
-                            + f"declare the field under {ref.collection!r} or fix the name",
-                        )
-                    )
-        for name in (coll.hold_from, coll.restrict_column, *(c for _, c in coll.retention_trigger), *coll.owner):
-            if name and coll.field(name) is None:
-                problems.append(
-                    Problem(
-                        coll.where,
-                        f"jaga key names unknown column {name!r} of {coll.name!r}",
-                        "declare that field in the collection",
-                    )
-                )
-        for fld in coll.fields:
-            if fld.about and coll.field(fld.about) is None:
-                problems.append(
-                    Problem(
-                        fld.where,
-                        f"jaga.about of {coll.name}.{fld.name} names unknown column {fld.about!r}",
-                        "name the link column (e.g. employee_id) whose person this field describes",
-                    )
-                )
-        del ds
-    if problems:
-        return problems
-    from jaga.datamap.graph import unseeded_cycles
-
-    for cycle in unseeded_cycles(datamap):
-        names = " -> ".join(f"{d.key}.{c.name}" for d, c in cycle)
-        problems.append(
-            Problem(
-                cycle[0][1].where,
-                f"reference cycle with no identity key: {names}",
-                "mark a field of one of these tables with fides_meta.identity, or link the "
-                "cycle to a table that has one",
-            )
-        )
-    return problems
 
 
 def parse_datamap(
@@ -359,7 +341,7 @@ def parse_datamap(
         raise DataMapInvalid(reader.problems)
     digest = hashlib.sha256(text.encode()).hexdigest()
     datamap = DataMap(tuple(datasets), source, digest, connections)
-    problems = _check_links(datamap) if check_links else []
+    problems = link_problems(datamap) if check_links else []
     if problems:
         raise DataMapInvalid(problems)
     return datamap
@@ -372,6 +354,8 @@ def load_datamap(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | 
     for file in files:
         try:
             text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise JagaError("not UTF-8 text (a binary file?)", where=str(file), hint="save the file as UTF-8") from None
         except OSError as exc:
             raise JagaError(f"cannot read data map ({exc.strerror})", where=str(file), hint="check the path") from None
         maps.append(parse_datamap(text, str(file), taxonomy, check_links=len(files) == 1))
@@ -384,7 +368,7 @@ def load_datamap(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | 
         digest,
         {k: v for m in maps for k, v in m.connections.items()},
     )
-    problems = _check_links(merged)
+    problems = link_problems(merged)
     if problems:
         raise DataMapInvalid(problems)
     return merged

@@ -56,6 +56,9 @@ class Field:
     about: str | None = None
     """``jaga.about``: the link column whose person this field describes (``handler_name`` about
     ``employee_id``): cleared with that link in rows that are not the person's own."""
+    data_type: str | None = None  # Fides ``data_type``: identity and reference values are cast to it
+    length: int | None = None  # Fides ``length``: no erased value written here is longer
+    read_only: bool = False  # Fides ``read_only``: never changed or deleted, only shown
 
     @property
     def personal(self) -> bool:
@@ -79,6 +82,13 @@ class Collection:
     # ``jaga.owner``: the fields (identities or references) through which a row is the subject's own;
     # empty: decided from identities and references (:func:`jaga.datamap.graph.owners`)
     owner: tuple[str, ...] = ()
+    # Fides ``fides_meta``: "dataset.collection" addresses this table is read / erased after, and
+    # ``skip_processing`` (the table is left out of every request, as if it were not in the map)
+    after: tuple[str, ...] = ()
+    erase_after: tuple[str, ...] = ()
+    skip_processing: bool = False
+    # the data categories the table's legal hold needs kept (None: the hold's own, or the default)
+    hold_keeps: tuple[str, ...] | None = None
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -101,6 +111,10 @@ class Dataset:
     collections: tuple[Collection, ...]
     where: str
     connection: str | None = None
+    # Fides ``fides_meta.namespace``: the schema its tables live in, and the database the URL must name
+    schema: str | None = None
+    database_name: str | None = None
+    after: tuple[str, ...] = ()  # Fides ``fides_meta.after``: datasets processed before this one
 
     def collection(self, name: str) -> Collection | None:
         return next((c for c in self.collections if c.name == name), None)
@@ -119,7 +133,14 @@ class DataMap:
         return next((d for d in self.datasets if d.key == key), None)
 
     def collections(self) -> list[tuple[Dataset, Collection]]:
-        return [(d, c) for d in self.datasets for c in d.collections]
+        """Every table a request processes: those marked ``skip_processing`` are left out."""
+        return [(d, c) for d in self.datasets for c in d.collections if not c.skip_processing]
+
+    def skipped(self, dataset: str, collection: str) -> bool:
+        """Whether the map marks this table ``skip_processing`` (nothing reads or changes it)."""
+        ds = self.dataset(dataset)
+        coll = ds.collection(collection) if ds else None
+        return coll is not None and coll.skip_processing
 
     def categories(self) -> set[str]:
         return {cat for _, c in self.collections() for f in c.fields for cat in f.categories}

@@ -7,15 +7,27 @@ import hmac
 from collections.abc import Sequence
 from typing import Literal
 
-from jaga.discover._model import EMAIL, Finding
+from jaga.discover._model import EMAIL, KK, NIK, NPWP, PHONE, Finding
 from jaga.errors import JagaError
+from jaga.identity import InvalidIdentity, normalise
 
 Mode = Literal["label", "mask", "pseudonym"]
 MODES: tuple[Mode, ...] = ("label", "mask", "pseudonym")
 
 
+_IDENTITY_TYPES = {EMAIL: "email", PHONE: "phone", NIK: "nik", KK: "kk", NPWP: "npwp"}
+
+
 def _normalise(category: str, value: str) -> str:
-    """The form two spellings of one identifier share, so both get the same pseudonym."""
+    """The form two spellings of one identifier share, so both get the same pseudonym: the identity's
+    one normal form (:mod:`jaga.identity`; ``0812-3456-7890`` and ``+62 812 3456 7890`` are one
+    number) where the finding is an identity, else its digits or its words."""
+    kind = _IDENTITY_TYPES.get(category)
+    if kind is not None:
+        try:
+            return normalise(kind, value)
+        except InvalidIdentity:
+            pass  # a near-miss the detector still flagged: fall back to the plain rule below
     if category == EMAIL:
         return value.strip().lower()
     digits = "".join(ch for ch in value if ch.isdigit())

@@ -160,6 +160,9 @@ def _csv_rows(path: Path, encoding: str, sample: int | None) -> tuple[Table, Ite
         raise JagaError(
             f"file is not valid {encoding}", where=str(path), hint="pass the right --encoding (e.g. latin-1, cp1252)"
         ) from None
+    except csv.Error as exc:
+        fh.close()
+        raise _bad_csv(path, exc) from None
     if header is None:
         fh.close()
         header = []
@@ -178,8 +181,19 @@ def _csv_rows(path: Path, encoding: str, sample: int | None) -> tuple[Table, Ite
                 where=str(path),
                 hint="pass the right --encoding (e.g. latin-1, cp1252)",
             ) from None
+        except csv.Error as exc:
+            raise _bad_csv(path, exc, reader.line_num) from None
 
     return table, rows()
+
+
+def _bad_csv(path: Path, exc: csv.Error, line: int | None = None) -> JagaError:
+    """A CSV the reader refuses (a field over the size limit, an unbalanced quote), named with its line."""
+    return JagaError(
+        f"not a readable CSV file ({exc})",
+        where=f"{path}:{line}" if line else str(path),
+        hint="check for an unbalanced quote; a field may hold at most 128 KiB",
+    )
 
 
 def _parquet_rows(path: Path, sample: int | None) -> tuple[Table, Iterator[Sequence[object]]]:

@@ -148,6 +148,8 @@ def _semantic_problems(policy: Policy, taxonomy: Taxonomy, pos: Positions) -> li
             )
     for i, rule in enumerate(policy.retention):
         check_categories(rule.categories, ("retention", i, "categories"), within_declared=True)
+        if rule.legal_hold is not None and rule.legal_hold.keeps is not None:
+            check_categories(rule.legal_hold.keeps, ("retention", i, "legal_hold", "keeps"), within_declared=False)
     for i, rec in enumerate(policy.recipients):
         check_categories(rec.categories, ("recipients", i, "categories"), within_declared=True)
     for i, cookie in enumerate(policy.cookies):

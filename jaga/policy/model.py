@@ -224,6 +224,9 @@ class LegalHold(Strict):
     law: str
     duration: Duration
     trigger: Trigger = Trigger.collection
+    keeps: list[Key] | None = None
+    """The data categories the law needs kept (e.g. for invoices: name, NPWP, address, amounts); the
+    rest of a held row is erased. Unset: the record-keeping default of :mod:`jaga.actions.holds`."""
 
 
 class RetentionRule(Strict):

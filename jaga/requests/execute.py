@@ -60,8 +60,9 @@ from jaga.actions.erase import (
 from jaga.actions.export import ExportMeta, Staging, export_table, package, visible_columns
 from jaga.actions.frozen import UnsupportedKeyType, freeze, thaw
 from jaga.actions.target import settle, side_by_side
-from jaga.datamap import Connections, DataMap, load_datamap
+from jaga.datamap import Connections, DataMap, held, load_datamap, undeclared
 from jaga.errors import JagaError, NotFoundError
+from jaga.identity import InvalidIdentity, normalise
 from jaga.policy import Policy, load_policy, policy_digest, taxonomy_for
 from jaga.requests.plan import (
     Kind,
@@ -72,10 +73,10 @@ from jaga.requests.plan import (
     assemble,
     deferrable,
     hold_until,
-    normalise,
     render,
     traverse,
 )
+from jaga.requests.scope import Scope, make_scope, scope_of
 from jaga.settings import get_settings
 from jaga.store import ensure_tenant, session_scope, tenant_secret, utcnow
 from jaga.store.db import driver
@@ -94,6 +95,13 @@ class RequestSpec:
     identities: Mapping[str, str | Sequence[str]]
     changes: Mapping[str, str] = field(default_factory=dict)
     categories: Sequence[str] | None = None
+    """An erasure's scope: only these data categories are erased (default: all personal data)."""
+    masking: Mapping[str, str] = field(default_factory=dict)
+    """An erasure's masking per category (``{"user.contact": "hash"}``); a masked category is in scope."""
+
+
+NO_MATCH = "no_match"
+"""The status of an erasure, rectification or restriction whose identities matched no row."""
 
 
 @dataclass
@@ -154,11 +162,16 @@ def _identity_keys(secret: bytes, identities: Mapping[str, Sequence[str]]) -> di
     }
 
 
-def _normalised(spec: RequestSpec) -> dict[str, list[str]]:
+def normalised(spec: RequestSpec, where: str | None = None) -> dict[str, list[str]]:
+    """The request's identities in their one normal form (:mod:`jaga.identity`); a malformed one is
+    refused before anything runs, naming the request and the type, never the value."""
     out: dict[str, list[str]] = {}
     for kind, value in spec.identities.items():
         values = [value] if isinstance(value, str) else list(value)
-        out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        try:
+            out[kind] = sorted({normalise(kind, v) for v in values if v and v.strip()})
+        except InvalidIdentity as exc:
+            raise InvalidIdentity(f"{kind}: {exc.message}", where=where, hint=exc.hint) from None
     if not any(out.values()):
         raise JagaError("a request needs at least one identity", hint="give e.g. --identity email=...")
     return out
@@ -275,6 +288,9 @@ class _Runner:
                     sid: (rid, self.sealer.unseal(sealed) if sealed else None) for sid, rid, sealed in requests
                 }
             self.plan_sealed = batch.plan_sealed
+        first = next(iter(self.requests.values()), ("", None))[1] or {}
+        self.scope: Scope | None = first.get("scope")
+        """The batch's erasure scope, sealed with each of its requests (``None``: all personal data)."""
         self.policy, self.datamap, digest = load_config(self.policy_path, self.map_paths)
         if self.datamap.digest != self.map_digest or digest != self.policy_version:
             raise JagaError(
@@ -296,10 +312,13 @@ class _Runner:
     @cached_property
     def defer(self) -> set[tuple[str, str]]:
         """Tables an erasure finds by deleting from them (:func:`deferrable`); every other kind reads all."""
-        return deferrable(self.datamap, self.policy, self.schema) if self.kind == "erasure" else set()
+        if self.kind != "erasure" or self.scope:
+            return set()  # a scoped erasure deletes nothing, so nothing is found by deleting
+        return deferrable(self.datamap, self.policy, self.schema)
 
     def plan(self) -> Plan:
         subjects = self.subjects()
+        build = partial(assemble, self.kind, self.datamap, self.policy, self.schema, scope=self.scope)  # type: ignore[arg-type]
         if self.plan_sealed is None:
             rows, hits, how, seeds, linked = traverse(self.datamap, self.schema, subjects, self.defer)
             # keys and values of every SQL type, written so they read back exactly (:mod:`frozen`)
@@ -317,7 +336,7 @@ class _Runner:
                     for col, keys in cols.items()
                 ],
             }
-            plan = assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds, linked)  # type: ignore[arg-type]
+            plan = build(subjects, rows, hits, how, seeds, linked)
             with session_scope(self.store_url) as s:
                 batch = s.get(DsrBatch, self.batch_id)
                 assert batch is not None
@@ -351,7 +370,7 @@ class _Runner:
         links: dict[tuple[str, str], dict[str, dict[Any, set[int]]]] = {}
         for d, c, col, keys in frozen.get("linked", []):
             links.setdefault((d, c), {})[col] = {thaw(k): set(s) for k, s in keys}
-        return assemble(self.kind, self.datamap, self.policy, self.schema, subjects, rows, hits, how, seeds, links)  # type: ignore[arg-type]
+        return build(subjects, rows, hits, how, seeds, links)
 
     def _sealed_plan(self) -> str:
         with session_scope(self.store_url) as s:
@@ -590,7 +609,7 @@ class _Runner:
         """An export (reads only; the steps that change data run in :meth:`_run_changes`)."""
         coll = self.schema.collection((tp.dataset, tp.collection))
         with self.conns.engine(tp.dataset).connect() as conn:
-            n = export_table(conn, self.schema, tp, visible_columns(coll, self._allowed()), self.staging)
+            n = export_table(conn, self.schema, tp, visible_columns(coll), self.staging)
         tick()
         return {"rows": n, "per_request": _per_request(tp)}
 
@@ -607,6 +626,8 @@ class _Runner:
                 self._remember(tp)  # before the company commit: a crash after it loses nothing
         elif action == "erase":
             n = update_rows(conn, self.schema, tp, tenant_secret(self.tenant_id, "dsr-erase"), tick)
+            if tp.hold is not None and coll.restrict_column:  # held rows, erased but what the law needs
+                restrict_rows(conn, self.schema, tp, coll.restrict_column, tick)
         elif action == "rectify":
             n = rectify_rows(conn, self.schema, tp, self._validated_changes(tp), tick)
         elif coll.restrict_column:
@@ -674,7 +695,7 @@ class _Runner:
                 "law": hold.law if hold else None,
                 "rule": hold.rule if hold else None,
                 "until": until.isoformat() if until else None,
-                "columns": sorted(tp.held_columns) if tp.mode == "update" else "all",
+                "columns": sorted(tp.held_columns),  # every field kept (a held table keeps what its law needs)
             }
         with self._store_turn, session_scope(self.store_url) as s:  # steps of a wave take turns (_remember)
             for part in _chunked([r["request_id"] for r in rows]):
@@ -687,9 +708,6 @@ class _Runner:
                 )
             driver(s).insert_rows(cast(Table, DsrRestriction.__table__), rows)
         return out
-
-    def _allowed(self) -> list[str]:
-        return [c for c in self.policy.categories if c == "user" or c.startswith("user.")]
 
     def _changes_for(self, tp: TablePlan) -> dict[int, dict[str, str]]:
         out: dict[int, dict[str, str]] = {}
@@ -718,29 +736,45 @@ class _Runner:
         nodes = [(tp.dataset, tp.collection) for tp in plan.tables]
         for node in nodes:
             self.schema.table(node)  # reflected here, not on the worker threads
-        jobs = [partial(self._leftovers, tp, hits.get((tp.dataset, tp.collection), set())) for tp in plan.tables]
+        jobs = [partial(self._leftovers, tp, self._erased_hits(tp, hits)) for tp in plan.tables]
         for tp, counts in zip(plan.tables, side_by_side(jobs, concurrent=self.schema.concurrent(nodes)), strict=True):
             for sid in self.requests:
                 left[str(sid)][tp.name] = counts.get(sid, 0)
         return {"left": left}
+
+    def _erased_hits(self, tp: TablePlan, hits: Mapping[tuple[str, str], set[Any]]) -> set[Any]:
+        """Rows still found through an identity column count as left over, unless a scoped erasure left
+        every identity column of the table alone (out of its scope, the row is meant to be found)."""
+        found = hits.get((tp.dataset, tp.collection), set())
+        if self.scope is None:
+            return found
+        erased = {c.name for c in tp.columns}
+        identity = [f.name for f in self.schema.collection((tp.dataset, tp.collection)).fields if f.identity]
+        return found if any(name in erased for name in identity) else set()
 
     def _leftovers(self, tp: TablePlan, hits: set[Any]) -> dict[int, int]:
         with self.conns.engine(tp.dataset).connect() as conn:
             return leftovers(conn, self.schema, tp, hits)
 
     def _package(self, plan: Plan) -> dict[str, Any]:
-        allowed = self._allowed()
-        tables = [
-            (t.name, visible_columns(self.schema.collection((t.dataset, t.collection)), allowed)) for t in plan.tables
-        ]
+        tables = [(t.name, visible_columns(self.schema.collection((t.dataset, t.collection)))) for t in plan.tables]
         shown = [(n, c) for n, c in tables if c]
         version = f"{self.policy.version} ({self.policy_version[:12]})"
+        # per table once: whose rows it holds and the personal categories of its columns (for the manifest)
+        present = [(set(t.counts()), held(self.schema.collection((t.dataset, t.collection)))) for t in plan.tables]
         out: dict[str, Any] = {}
         try:
             for sid, (rid, _) in self.requests.items():
-                path, counts = package(
-                    self.staging, sid, ExportMeta(rid, utcnow().isoformat(), version, shown), self.out_dir
+                cats = sorted({c for sids, held_here in present if sid in sids for c in held_here})
+                meta = ExportMeta(
+                    rid,
+                    utcnow().isoformat(),
+                    version,
+                    shown,
+                    tuple(cats),
+                    tuple(undeclared(cats, self.policy.categories)),
                 )
+                path, counts = package(self.staging, sid, meta, self.out_dir)
                 out[str(sid)] = {"export": str(path), "tables": counts}
         finally:
             self.staging.close()
@@ -769,6 +803,8 @@ class _Runner:
                 left = verify.get(key, {})
                 result["verification"] = {"left": left, "verified": not any(left.values())}
                 status = "done" if not any(left.values()) else "unverified"
+            if self.kind != "access" and not tables and not held:
+                status = NO_MATCH  # nothing was changed: never report an erasure of nobody as done
             if key in packaged:
                 result["export"] = packaged[key]["export"]
             updates.append(
@@ -788,7 +824,7 @@ class _Runner:
                     },
                 )
             )
-            if self.kind == "erasure" and status == "done":
+            if self.kind == "erasure" and status == "done" and not self.scope:  # scoped: only a part is gone
                 erased.append((sealed or {}).get("identities", {}))
         with session_scope(self.store_url) as s:
             driver(s).update_rows(cast(Table, DsrRequest.__table__), "id", updates)
@@ -945,10 +981,13 @@ def run_requests(
     kind = specs[0].kind
     paths = [str(datamap)] if isinstance(datamap, str | Path) else [str(p) for p in datamap]
     pol, dmap, version = load_config(policy, paths)
-    identities = [_normalised(s) for s in specs]
+    identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
+    scope = scope_of([make_scope(s.categories, s.masking, taxonomy_for(pol)) for s in specs])
+    if scope is not None and kind != "erasure":
+        raise JagaError("only an erasure can be limited to categories", hint="leave out --category and --mask")
     if dry_run:
-        return _dry_run(kind, dmap, pol, identities, connections)
+        return _dry_run(kind, dmap, pol, identities, connections, scope)
     if kind == "rectification":
         for spec in specs:
             _check_targets(dmap, spec.changes)
@@ -971,7 +1010,10 @@ def run_requests(
         s.flush()
         sealer, secret, now = _Sealer(tenant_id), tenant_secret(tenant_id, "identity"), utcnow()
         submitted: dict[int, tuple[str, dict[str, Any]]] = {
-            sid: (str(uuid.uuid4()), {"identities": ids, "changes": dict(spec.changes)})
+            sid: (
+                str(uuid.uuid4()),
+                {"identities": ids, "changes": dict(spec.changes), **({"scope": scope} if scope else {})},
+            )
             for sid, (spec, ids) in enumerate(zip(specs, identities, strict=True))
         }
         driver(s).insert_rows(
@@ -995,14 +1037,15 @@ def run_requests(
 
 
 def _check_identity_types(dmap: DataMap, identities: Sequence[Mapping[str, Sequence[str]]]) -> None:
-    """Refuse a request none of whose identity types any table of the map is searched by: it would find
-    nothing and an erasure would report done, having erased nothing."""
+    """Refuse a request with an identity type no table of the map is searched by: that identity would
+    find nothing (a misspelt header, a value under the wrong type) and an erasure would skip the person."""
     known = {f.identity for _, c in dmap.collections() for f in c.fields if f.identity}
     for i, ids in enumerate(identities):
         given = {kind for kind, values in ids.items() if values}
-        if not given & known:
+        unknown = given - known
+        if unknown:
             raise JagaError(
-                f"no table of the data map is searched by {', '.join(sorted(given))}",
+                f"no table of the data map is searched by {', '.join(sorted(unknown))}",
                 where=f"request {i + 1}" if len(identities) > 1 else None,
                 hint=f"identity types the map knows: {', '.join(sorted(known)) or 'none (mark identity fields)'}",
             )
@@ -1026,6 +1069,7 @@ def _dry_run(
     pol: Policy,
     identities: list[dict[str, list[str]]],
     connections: Mapping[str, str] | None,
+    scope: Scope | None = None,
 ) -> BatchOutcome:
     conns = Connections(dmap, connections)
     try:
@@ -1034,7 +1078,7 @@ def _dry_run(
             Subject(i, f"dry-run-{i}", {k: tuple(v) for k, v in ids.items()}) for i, ids in enumerate(identities)
         ]
         rows, hits, how, _, linked = traverse(dmap, schema, subjects)
-        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, linked=linked)
+        plan = assemble(kind, dmap, pol, schema, subjects, rows, hits, how, linked=linked, scope=scope)
         text = render(plan, schema)
     finally:
         conns.dispose()

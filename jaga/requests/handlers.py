@@ -30,10 +30,10 @@ from jaga.ledger.identity import Identity
 from jaga.notices import render_notice
 from jaga.policy import Policy, Right, load_policy, taxonomy_for
 from jaga.requests import outbox
-from jaga.requests.execute import BatchOutcome, RequestSpec, run_requests
+from jaga.requests.execute import NO_MATCH, BatchOutcome, RequestSpec, run_requests
 from jaga.requests.lifecycle import Handler, Hooks, Notifier, Outcome, VerifiedSubject, notice_handler
 from jaga.requests.outbox import Language
-from jaga.requests.summaries import describe
+from jaga.requests.summaries import HELD_FACTS, describe
 
 # The data-map identity names a verified channel may be called by (Fides datasets differ in naming).
 _IDENTITY_NAMES: Mapping[IdentityKind, tuple[str, ...]] = {
@@ -134,10 +134,13 @@ def engine_handler(company: Company, kind: str) -> Handler:
             "status": batch.requests[0].status,
             "tables": result.get("tables", {}),
             "held_rows": sum(int(h.get("rows", 0)) for h in result.get("held", [])),
+            # what each legal hold kept (table, field names, law, end date: no personal data), told to
+            # the person in their language by describe()
+            "held": [{k: h.get(k) for k in HELD_FACTS} for h in result.get("held", []) if h.get("law")],
         }
         if "export" in result:
             facts["export"] = Path(result["export"]).name
-        if batch.requests[0].status != "done":
+        if batch.requests[0].status not in ("done", NO_MATCH):  # a verified person we hold nothing about
             raise JagaError(
                 f"the {kind} did not finish ({batch.requests[0].status})",
                 where=subject.request_id,

@@ -21,9 +21,13 @@ from jaga.actions.holds import holds
 from jaga.actions.strategies import column_plan
 from jaga.actions.target import Hold, Key, Mode, Schema, TablePlan, chunks, side_by_side
 from jaga.datamap import DataMap
+from jaga.datamap.fides import DATA_TYPES
 from jaga.datamap.graph import Edge, Links, Node, waves
 from jaga.datamap.graph import links as map_links
+from jaga.identity import normalise
 from jaga.policy import Policy
+from jaga.requests.match import attribute, by_form, candidates, where_matches
+from jaga.requests.scope import Scope, scoped_columns
 from jaga.store.db import python_type
 
 Kind = Literal["access", "erasure", "rectification", "restriction"]
@@ -36,16 +40,6 @@ class Subject:
     sid: int
     request_id: str
     identities: Mapping[str, tuple[str, ...]]
-
-
-def normalise(kind: str, value: str) -> str:
-    """Identities compare in one canonical form: emails lower-case, NIK/phone without separators."""
-    value = value.strip()
-    if "email" in kind:
-        return value.lower()
-    if kind in ("nik", "npwp", "kk") or "phone" in kind:
-        return "".join(ch for ch in value if ch.isdigit() or ch == "+")
-    return value
 
 
 @dataclass
@@ -61,10 +55,14 @@ class Plan:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def _coerce(column: Column[Any], value: str) -> Any:
+def _coerce(column: Column[Any], value: str, data_type: str | None = None) -> Any:
+    """An identity value in the column's type, or in the field's Fides ``data_type`` when the map names
+    one; None when it cannot be one (it then finds no rows)."""
     try:
-        kind = column.type.python_type
+        kind = DATA_TYPES.get(data_type) if data_type else column.type.python_type
     except NotImplementedError:
+        return value
+    if kind is None:
         return value
     if kind is int:
         return int(value) if value.lstrip("-").isdigit() else None
@@ -118,19 +116,24 @@ def traverse(
             have |= new
             pending.setdefault(target, {}).setdefault(value, set()).update(new)
 
+    # identity columns compared by their stored form (any spelling of an email, phone or ID number)
+    forms: dict[tuple[Node, str], str] = {}
     for ds, coll in datamap.collections():
         node = (ds.key, coll.name)
         for fld in coll.fields:
             if not fld.identity:
                 continue
             column = schema.table(node).c[fld.name]
+            if by_form(schema, node, fld.name, fld.identity):
+                forms[(node, fld.name)] = fld.identity
             for subject in subjects:
                 for value in subject.identities.get(fld.identity, ()):
-                    coerced = _coerce(column, value)
-                    if coerced is not None:
-                        identity_fields.add((node, fld.name))
-                        how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
-                        add((node, fld.name), coerced, {subject.sid})
+                    for spelling in candidates(fld.identity, value):
+                        coerced = spelling if (node, fld.name) in forms else _coerce(column, spelling, fld.data_type)
+                        if coerced is not None:
+                            identity_fields.add((node, fld.name))
+                            how.setdefault(node, set()).add(f"identity {fld.identity} = {coll.name}.{fld.name}")
+                            add((node, fld.name), coerced, {subject.sid})
     rows: dict[Node, dict[Key, set[int]]] = {}
     hits: dict[Node, set[Key]] = {}
     linked: Linked = {}
@@ -144,8 +147,13 @@ def traverse(
         for (node, fname), delta in rounds:
             table = schema.table(node)
             wanted = list(dict.fromkeys([*schema.pk(node), fname, *(e.src_field for e in outs.get(node, []))]))
+            kind = forms.get((node, fname))
             queries = [
-                select(*(table.c[n] for n in wanted)).where(schema.where_in(node, fname, chunk))
+                select(*(table.c[n] for n in wanted)).where(
+                    schema.where_in(node, fname, chunk)
+                    if kind is None
+                    else where_matches(schema, node, fname, kind, chunk)
+                )
                 for chunk in chunks(delta, schema.chunk_size(node))
             ]
             wanted_by.append(wanted)
@@ -154,6 +162,7 @@ def traverse(
         for ((node, fname), delta), wanted, result in zip(rounds, wanted_by, fetched, strict=True):
             at = {n: i for i, n in enumerate(wanted)}
             key_at, match_at = [at[n] for n in schema.pk(node)], at[fname]
+            kind = forms.get((node, fname))
             if fname not in graph.owners.get(node, frozenset()):
                 # not the subjects' own rows: only a link column pointing at them is theirs (a row
                 # their row points at holds nothing of theirs), and nothing leads on
@@ -161,7 +170,9 @@ def traverse(
                     continue
                 link = linked.setdefault(node, {}).setdefault(fname, {})
                 for row in result:
-                    link.setdefault(tuple(row[i] for i in key_at), set()).update(delta[row[match_at]])
+                    sids = delta.get(row[match_at] if kind is None else attribute(kind, row[match_at]))
+                    if sids is not None:  # a spelling we cannot place is nobody's we could name
+                        link.setdefault(tuple(row[i] for i in key_at), set()).update(sids)
                 continue
             out_edges = outs.get(node, [])
             # per edge: the column it follows and the target's seen/pending values, looked up once here
@@ -172,6 +183,7 @@ def traverse(
                     at[e.src_field],
                     known.setdefault((e.dst, e.dst_field), {}),
                     pending.setdefault((e.dst, e.dst_field), {}),
+                    forms.get((e.dst, e.dst_field)),
                 )
                 for e in out_edges
             ]
@@ -179,23 +191,27 @@ def traverse(
             found = rows.setdefault(node, {})
             direct = hits.setdefault(node, set()) if (node, fname) in identity_fields else None
             for row in result:
-                sids = delta[row[match_at]]
+                matched = delta.get(row[match_at] if kind is None else attribute(kind, row[match_at]))
+                if matched is None:
+                    continue  # the database matched a spelling we cannot place: never guess whose it is
+                sids = matched
                 key = tuple(row[i] for i in key_at)
                 found.setdefault(key, set()).update(sids)
                 if direct is not None:
                     direct.add(key)
-                for j, (_, i, seen, todo) in enumerate(follow):
-                    value = row[i]
-                    if value is None:
+                for j, (_, i, seen, todo, to_form) in enumerate(follow):
+                    raw = row[i]
+                    if raw is None:
                         continue
                     used.add(j)
-                    have = seen.get(value)
-                    if have is None:
-                        seen[value], todo[value] = set(sids), set(sids)
-                    elif not sids <= have:
-                        new = sids - have
-                        have |= new
-                        todo.setdefault(value, set()).update(new)
+                    for value in (raw,) if to_form is None else candidates(to_form, str(raw)):
+                        have = seen.get(value)
+                        if have is None:
+                            seen[value], todo[value] = set(sids), set(sids)
+                        elif not sids <= have:
+                            new = sids - have
+                            have |= new
+                            todo.setdefault(value, set()).update(new)
             for j in used:
                 e = follow[j][0]
                 how.setdefault(e.dst, set()).add(f"{node[1]}.{e.src_field} -> {e.dst[1]}.{e.dst_field}")
@@ -267,7 +283,9 @@ def erase_modes(datamap: DataMap, policy: Policy, graph: Links | None = None) ->
     deleted, so no foreign key ever breaks. Rows of a table with no personal data stay as well (an
     erasure never touches them: ``orders`` mapped as mere bookkeeping still point at their customer),
     and so do the rows of ``graph.pinned`` tables (something the erasure must not change points at
-    them). Fixpoint over the reference graph (``graph``: the map's and the database's keys).
+    them). Fixpoint over the reference graph (``graph``: the map's and the database's keys). A table
+    with a Fides ``read_only`` field is only ever updated (its read-only columns kept), and one whose
+    personal fields are all read-only is left as it is.
     """
     graph = graph or map_links(datamap)
     table_holds, column_holds = holds(datamap, policy)
@@ -275,13 +293,15 @@ def erase_modes(datamap: DataMap, policy: Policy, graph: Links | None = None) ->
     untouched: set[Node] = set()
     for ds, coll in datamap.collections():
         node = (ds.key, coll.name)
-        personal = [f.name for f in coll.fields if f.personal]
+        personal = [f.name for f in coll.fields if f.personal and not f.read_only]
         if not personal:
             untouched.add(node)
         held = column_holds.get(node, {})
-        if node in table_holds or (personal and all(p in held for p in personal)):
+        # a table-wide hold keeps its rows but only the columns its law needs (in ``held``): the rest of
+        # them is erased in place (see jaga.actions.holds)
+        if (personal and all(p in held for p in personal)) or (node in table_holds and not personal):
             modes[node] = "hold"
-        elif held or coll.erase == "update" or node in graph.pinned:
+        elif held or coll.erase == "update" or node in graph.pinned or any(f.read_only for f in coll.fields):
             modes[node] = "update"
         else:
             modes[node] = "delete"
@@ -321,14 +341,19 @@ def assemble(
     how: dict[Node, set[str]],
     seeds: Seeds | None = None,
     linked: Linked | None = None,
+    scope: Scope | None = None,
 ) -> Plan:
     """A plan from traversal results (fresh, or frozen in the store and read back on resume).
 
     A table's ``linked`` rows (not the subjects' own) get ``masks`` in an erasure: the link columns
-    that are cleared, each by :func:`~jaga.actions.strategies.link_mask`."""
+    that are cleared, each by :func:`~jaga.actions.strategies.link_mask`. An erasure with a ``scope``
+    updates only the in-scope columns of the subjects' own rows (:mod:`jaga.requests.scope`) and
+    deletes nothing."""
     seeds, linked = seeds or {}, linked or {}
     graph = schema.links()
     modes = erase_modes(datamap, policy, graph) if kind == "erasure" else {}
+    if kind == "erasure" and scope:
+        modes = {node: "hold" if mode == "hold" else "update" for node, mode in modes.items()}
     # children before parents; inside a wave, tables that change before those only held, so that the
     # runner can group a wave's erasures and run them side by side
     order = [
@@ -346,11 +371,17 @@ def assemble(
         plan = TablePlan(node[0], node[1], mode, schema.pk(node), rows.get(node, {}), sorted(how.get(node, ())))
         plan.via = seeds.get(node)
         plan.linked = linked.get(node, {})
-        if kind == "erasure" and mode != "hold":  # a legal hold keeps its rows whole, links included
+        if kind == "erasure" and mode != "hold" and node not in table_holds and not scope:  # held: links too
             plan.masks = schema.masks(node, plan.linked)
         plan.hold = table_holds.get(node)
         plan.held_columns = dict(column_holds.get(node, {}))
-        if mode == "update":
+        if kind == "erasure" and scope:
+            plan.columns = scoped_columns(coll, schema.table(node), scope, plan.held_columns)
+            if not plan.columns:
+                continue  # nothing of the scope here: the table is not touched
+            if mode == "hold":
+                plan.columns = []
+        elif mode == "update":
             table = schema.table(node)
             plan.columns = [
                 cp
@@ -413,7 +444,8 @@ def render(plan: Plan, schema: Schema) -> str:
         for col, hold in sorted(tp.held_columns.items()):
             lines.append(f"    kept column {col}: {hold.law} ({hold.duration})")
         if tp.hold:
-            lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, not erased")
+            kept = "all columns" if tp.mode == "hold" else "the kept columns above"
+            lines.append(f"    legal hold: {tp.hold.law} ({tp.hold.duration}); rows are restricted, keeping {kept}")
         lines.append(f"    SQL (chunks of {schema.chunk_size(node)} keys): {sql}")
     return "\n".join(lines)
 

@@ -9,6 +9,11 @@ Failed attempts must count even though the caller sees a failure, so :func:`veri
 :class:`VerifyOutcome` instead of raising: the caller commits, then reports. Raising would roll the
 attempt counter back and give an attacker unlimited guesses.
 
+Per-code limits alone are not enough: one address can have many open requests from many clients, each
+with its own code and tries. So wrong codes are also counted per identity and per tenant, across
+requests and clients (:mod:`jaga.store.throttle`), with back-off: while either is paused every attempt
+fails, even a right code, and the person is told by email when their identity is paused.
+
 Staff may verify by other means (e.g. "KTP seen in person") with a note; that is audited like a code.
 """
 
@@ -38,6 +43,7 @@ from jaga.requests.lifecycle import (
     notify_person,
     transition,
 )
+from jaga.store import throttle
 from jaga.store.base import utcnow
 from jaga.store.models.requests import SubjectRequest, SubjectRequestCode
 from jaga.store.secrets import tenant_secret
@@ -46,6 +52,15 @@ CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
 """Codes sent per request per hour: stops the form being used to flood someone's inbox."""
+PER_IDENTITY = throttle.Backoff(
+    after=10, first=timedelta(minutes=15), cap=timedelta(hours=24), window=timedelta(days=1)
+)
+"""Wrong codes for one identity, over all its requests and clients, before its verification pauses."""
+PER_TENANT = throttle.Backoff(after=300, first=timedelta(minutes=5), cap=timedelta(hours=1), window=timedelta(hours=1))
+"""Wrong codes in a whole tenant within an hour (a distributed guess) before every verification pauses;
+staff can still verify by other means."""
+_SCOPE = "otp"
+_TENANT = "tenant"
 
 
 class CodeResult(StrEnum):
@@ -55,6 +70,7 @@ class CodeResult(StrEnum):
     too_many_attempts = "too_many_attempts"
     already_used = "already_used"
     no_code = "no_code"
+    paused = "paused"
 
 
 _MESSAGES = {
@@ -63,6 +79,7 @@ _MESSAGES = {
     CodeResult.too_many_attempts: "too many wrong codes",
     CodeResult.already_used: "the code was already used",
     CodeResult.no_code: "no code is waiting for this request",
+    CodeResult.paused: "too many wrong codes for this person or site; verification is paused",
 }
 
 
@@ -84,6 +101,8 @@ class VerifyOutcome:
         hint = (
             f"{self.attempts_left} attempt(s) left"
             if self.result == CodeResult.wrong and self.attempts_left
+            else "try again later, or let staff verify the identity by other means"
+            if self.result == CodeResult.paused
             else "ask for a new code (`jaga dsr resend-code`)"
         )
         raise VerificationFailed(_MESSAGES[self.result], where=self.request.id, hint=hint)
@@ -188,15 +207,20 @@ def verify_code(
     *,
     identity: Identity | None = None,
     actor: str = "subject",
+    notify: Notifier = outbox.send,
     now: datetime | None = None,
 ) -> VerifyOutcome:
     """Check ``code`` for the request; on success the request becomes ``identity_verified``.
 
     ``identity``, when the caller knows who claims to be verifying (a logged-in web form), must be the
     request's own identity; anyone else's fails like a wrong code. The caller must commit even on failure.
+    ``notify`` tells the person when repeated wrong codes pause the verification of their identity.
     """
     now = now or utcnow()
     row = _load(session, tenant_id, request_id, lock=True)
+    owner = f"identity:{row.identity_hash}"
+    if any(throttle.locked_until(session, tenant_id, _SCOPE, o, now=now) for o in (owner, _TENANT)):
+        return _fail(session, row, CodeResult.paused, 0, actor, now)
     entry = session.scalar(
         select(SubjectRequestCode)
         .where(SubjectRequestCode.request_id == row.id, SubjectRequestCode.revoked.is_(False))
@@ -226,11 +250,34 @@ def verify_code(
     )
     if not (matches and same_subject):
         left = entry.max_attempts - entry.attempts
+        _count_failure(session, row, notify, actor=actor, now=now)
         return _fail(session, row, CodeResult.wrong if left else CodeResult.too_many_attempts, left, actor, now)
     entry.used_at = now
     _to_verified(session, row, actor=actor, method="code", note=None, now=now)
     session.flush()
     return VerifyOutcome(CodeResult.verified, entry.max_attempts - entry.attempts, _view(row))
+
+
+def _count_failure(session: Session, row: SubjectRequest, notify: Notifier, *, actor: str, now: datetime) -> None:
+    """Count a wrong code for the identity and the tenant; when the identity's verification pauses, say so
+    in the audit chain and tell the person (someone may be trying to get at their data)."""
+    tenant = throttle.fail(session, row.tenant_id, _SCOPE, _TENANT, PER_TENANT, now=now)
+    person = throttle.fail(session, row.tenant_id, _SCOPE, f"identity:{row.identity_hash}", PER_IDENTITY, now=now)
+    for what, failure in (("tenant", tenant), ("identity", person)):
+        if failure.locked_until is not None:
+            payload = {"request": row.id, "scope": what, "failures": failure.failures}
+            if what == "identity":
+                payload["subject"] = row.identity_hash
+            audit.append(
+                session,
+                row.tenant_id,
+                "request.verification_paused",
+                {**payload, "until": failure.locked_until.isoformat()},
+                actor=actor,
+                at=now,
+            )
+    if person.locked_until is not None:
+        notify_person(session, row, "code_alert", notify, actor=actor, failures=person.failures)
 
 
 def _fail(

@@ -36,13 +36,20 @@ from jaga.staff.sessions import SESSION_IDLE, SESSION_TTL, Principal, close_sess
 
 
 def login(
-    session: Session, tenant_id: int, email: str, password: str, *, now: datetime | None = None
+    session: Session,
+    tenant_id: int,
+    email: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[str, Principal] | None:
     """Authenticate and open a session: ``(token, principal)``, or ``None`` (show :data:`LOGIN_FAILED`).
 
-    Commit the session whatever the result, so failed attempts count towards the lockout.
+    Commit the session whatever the result, so failed attempts count towards the lockout, which holds
+    for ``client`` (the caller's network address) only.
     """
-    user = authenticate(session, tenant_id, email, password, now=now)
+    user = authenticate(session, tenant_id, email, password, client=client, now=now)
     if user is None:
         return None
     token = open_session(session, user, now=now)

@@ -4,8 +4,9 @@ Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile) a
 when the parameters change. Signing in takes the same work whether the email is known or not (a dummy
 hash is verified for unknown ones) and fails with one message for every cause, so the form cannot be
 used to find out which emails have accounts or which are locked. After ``MAX_FAILURES`` wrong passwords
-an account is locked for ``LOCKOUT`` (doubling on each further lockout, up to a day), which makes online
-guessing hopeless while a locked-out colleague only has to wait.
+from one client, the account is locked *for that client* for ``LOCKOUT`` (doubling on each further
+lockout, up to a day; :mod:`jaga.store.throttle`): online guessing from one place is hopeless, and a
+guesser elsewhere cannot lock the admin out of their own desk. Each lockout is in the audit chain.
 
 Failed attempts must be counted even though the caller reports a failure, so :func:`authenticate`
 returns ``None`` instead of raising: the caller commits, then shows the error (raising would roll the
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from jaga import audit
 from jaga.errors import JagaError, NotFoundError
 from jaga.staff.permissions import Role, parse_role
+from jaga.store import throttle
 from jaga.store.base import utcnow
 from jaga.store.models.staff import StaffSession, StaffUser
 from jaga.store.secrets import tenant_secret
@@ -41,6 +43,8 @@ MAX_PASSWORD = 1024
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MAX_LOCKOUT = timedelta(hours=24)
+_BACKOFF = throttle.Backoff(MAX_FAILURES, LOCKOUT, MAX_LOCKOUT)
+_SCOPE = "staff_login"
 
 LOGIN_FAILED = "Email or password is wrong, or sign-in is paused after repeated failures; try again later."
 """The one message for every failed sign-in (unknown email, wrong password, locked or disabled account)."""
@@ -200,6 +204,7 @@ def set_disabled(session: Session, tenant_id: int, email: str, disabled: bool, *
     ended = _end_sessions(session, row.id, now) if disabled else 0
     if not disabled:
         row.failed_logins, row.locked_until = 0, None
+        throttle.clear(session, tenant_id, _SCOPE, f"staff:{row.id}")  # from every client
     _audit(
         session,
         tenant_id,
@@ -243,6 +248,7 @@ def reset_password(
     row.password_hash = _hasher.hash(password)
     row.password_changed_at = now
     row.failed_logins, row.locked_until = 0, None
+    throttle.clear(session, tenant_id, _SCOPE, f"staff:{row.id}")  # from every client
     ended = _end_sessions(session, row.id, now)
     _audit(
         session,
@@ -265,9 +271,16 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def authenticate(
-    session: Session, tenant_id: int, email: str, password: str, *, now: datetime | None = None
+    session: Session,
+    tenant_id: int,
+    email: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: datetime | None = None,
 ) -> StaffUserView | None:
-    """The account if ``email`` and ``password`` match an enabled, unlocked account, else ``None``.
+    """The account if ``email`` and ``password`` match an enabled account not locked for ``client`` (the
+    caller's network address), else ``None``.
 
     Always verifies one argon2 hash, so known and unknown emails take the same time. Commit the session
     even when this returns ``None``: the failure counter and the audit entry must persist.
@@ -281,8 +294,10 @@ def authenticate(
         _audit(session, tenant_id, "login_failed", "anonymous", email=email_hash(tenant_id, email), reason="unknown")
         return None
     matches = _verify(row.password_hash, password)
-    locked = row.locked_until is not None and row.locked_until > now
+    who, where = f"staff:{row.id}", throttle.client_key(client)
+    locked = throttle.locked_until(session, tenant_id, _SCOPE, who, where, now=now) is not None
     if matches and not locked and not row.disabled:
+        throttle.clear(session, tenant_id, _SCOPE, who, where)
         row.failed_logins, row.locked_until, row.last_login_at = 0, None, now
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
@@ -290,21 +305,21 @@ def authenticate(
         session.flush()
         return _view(row)
     reason = "disabled" if row.disabled else "locked" if locked else "wrong_password"
+    started = None
     if reason == "wrong_password":
         row.failed_logins += 1
-        if row.failed_logins % MAX_FAILURES == 0:  # every fifth failure locks, each time for twice as long
-            lockouts = row.failed_logins // MAX_FAILURES
-            row.locked_until = now + min(LOCKOUT * 2 ** (lockouts - 1), MAX_LOCKOUT)
-    _audit(
-        session,
-        tenant_id,
-        "login_failed",
-        "anonymous",
-        user=row.id,
-        reason=reason,
-        failures=row.failed_logins,
-        locked_until=row.locked_until.isoformat() if row.locked_until and row.locked_until > now else None,
-    )
+        started = throttle.fail(session, tenant_id, _SCOPE, who, _BACKOFF, where, now=now).locked_until
+    _audit(session, tenant_id, "login_failed", "anonymous", user=row.id, reason=reason, failures=row.failed_logins)
+    if started is not None:  # the client's address stays out of the chain: only a keyed hash of it
+        _audit(
+            session,
+            tenant_id,
+            "login_locked",
+            "anonymous",
+            user=row.id,
+            client=throttle.fingerprint(tenant_id, where),
+            until=started.isoformat(),
+        )
     session.flush()
     return None
 

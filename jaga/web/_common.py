@@ -244,6 +244,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "Too many wrong codes. Ask for a new one below.",
         "id": "Terlalu banyak kode salah. Minta kode baru di bawah.",
     },
+    "verify.failed.paused": {
+        "en": "Too many wrong codes for this address. Verification is paused for a while; try again later.",
+        "id": "Terlalu banyak kode salah untuk alamat ini. Verifikasi dijeda sementara; coba lagi nanti.",
+    },
     "verify.failed.already_used": {
         "en": "That code was already used. Ask for a new one below.",
         "id": "Kode itu sudah dipakai. Minta kode baru di bawah.",

@@ -115,6 +115,18 @@ def test_bad_input_is_a_clear_4xx(client: TestClient, sqlite_engine: Engine) -> 
         ),
         (
             client.post(
+                "/v1/ledger/events",
+                headers=h,
+                json={
+                    "subject": {"identities": [{"kind": "email", "value": "victim<attacker@evil.io>"}]},
+                    "kind": "objection",
+                },
+            ),
+            422,
+            "malformed email address",
+        ),
+        (
+            client.post(
                 "/v1/decide", headers=h, json={"subject": EMAIL, "purpose": "nope", "categories": ["user.contact"]}
             ),
             404,

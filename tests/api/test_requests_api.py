@@ -134,6 +134,21 @@ def test_roles(client: TestClient, store: Engine, role: str | None, method: str,
         ({"type": "erasure", "requests": [{"identities": {}}]}, "identities"),
         ({"type": "erasure", "requests": [{"identities": {"email": "a@b.id"}, "why": 1}]}, "why"),
         ({"type": "erasure", "requests": [{"identities": {"e-mail": "a@b.id"}}]}, "no table of the data map"),
+        ({"type": "erasure", "requests": [{"identities": {"email": "x,attacker@evil.io"}}]}, "malformed email"),
+        ({"type": "erasure", "requests": [{"identities": {"email": "victim<attacker@evil.io>"}}]}, "one mailbox"),
+        ({"type": "erasure", "requests": [{"identities": {"phone": "0812"}}]}, "malformed phone"),
+        (
+            {"type": "erasure", "categories": ["user.nonsense"], "requests": [{"identities": {"email": "a@b.id"}}]},
+            "unknown data category",
+        ),
+        (
+            {
+                "type": "erasure",
+                "masking": {"user.contact": "shred"},
+                "requests": [{"identities": {"email": "a@b.id"}}],
+            },
+            "unknown masking strategy",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_422(client: TestClient, store: Engine, body: dict[str, object], message: str) -> None:
@@ -193,6 +208,7 @@ def test_the_data_map_and_its_check_over_http(client: TestClient, store: Engine,
         "ok": True,
         "tables": len(shown.json()["tables"]),
         "problems": [],
+        "notes": [],
     }
     engine = make_engine(company)
     with engine.begin() as conn:
@@ -201,3 +217,24 @@ def test_the_data_map_and_its_check_over_http(client: TestClient, store: Engine,
     broken = client.get("/v1/datamap/check", headers=operator).json()
     assert broken["ok"] is False and any("web_events" in p["message"] for p in broken["problems"])
     assert client.get("/v1/datamap", headers=_key(store, "service", "acme")).status_code == 403
+
+
+def test_an_erasure_scoped_over_http_changes_only_its_categories(
+    client: TestClient, store: Engine, company: str
+) -> None:
+    (email,) = _emails(company, (4,))
+    names = "SELECT full_name FROM customers ORDER BY id"
+    before = _count(company, "SELECT COUNT(*) FROM contacts"), _rows(company, names)
+    body = {"type": "erasure", "categories": ["user.contact"], "requests": [{"identities": {"email": email}}]}
+    done = client.post("/v1/requests/batches", headers=_key(store, "dpo", "acme"), json=body)
+    assert done.status_code == 200 and done.json()["requests"][0]["status"] == "done", done.text
+    assert (_count(company, "SELECT COUNT(*) FROM contacts"), _rows(company, names)) == before  # nothing deleted
+    assert _count(company, f"SELECT COUNT(*) FROM customers WHERE email = '{email}'") == 0
+
+
+def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql))]
+    engine.dispose()
+    return rows

@@ -182,3 +182,60 @@ def test_verification_after_waiting_for_identification(store: Store) -> None:
     with store.session() as s:
         steps = [x.to_status for x in lc.timeline(s, store.tenant_id, rid)]
     assert steps == ["received", "waiting_on_person", "received", "identity_verified"]
+
+
+def _request_at(store: Store, email: str, minutes: float, language: str = "en") -> tuple[str, str]:
+    with store.session() as s:
+        at = T0 + timedelta(minutes=minutes)
+        rid = lc.submit(
+            s,
+            store.tenant_id,
+            right=Right.erasure,
+            identity=Identity.of("email", email),
+            regime="uu_pdp",
+            language=language,
+            now=at,
+        ).id
+        vf.send_code(s, store.tenant_id, rid, now=at)
+        s.commit()
+    return rid, store.last_code()
+
+
+def test_wrong_codes_count_per_identity_across_requests(store: Store) -> None:
+    """Many requests for one address, each with its own five tries, do not add up to fifty guesses: after
+    ``PER_IDENTITY.after`` wrong codes over all of them, every attempt fails (even the right code) until
+    the back-off ends, the person is told by email in their language, and other people are unaffected."""
+    requests = [_request_at(store, ALICE, 0, "id") for _ in range(3)]
+    tries = [4, 4, 2]
+    for (rid, code), n in zip(requests, tries, strict=True):
+        for _ in range(n):
+            assert _try(store, rid, _wrong(code)).result in (CodeResult.wrong, CodeResult.too_many_attempts)
+    rid, code = requests[2]
+    paused = _try(store, rid, code)
+    assert paused.result == CodeResult.paused and not paused.ok
+    with pytest.raises(VerificationFailed, match="paused"):
+        paused.raise_for_failure()
+    alert = store.last_mail("code_alert")
+    assert "Kode salah berulang kali" in str(alert["Subject"]) and alert["To"] == ALICE.lower()
+    kinds = [k for k, _ in store.audit_payloads()]
+    assert kinds.count("request.verification_paused") == 1
+    assert ALICE.lower() not in "\n".join(p for _, p in store.audit_payloads()).lower()
+
+    other, bob_code = _request_at(store, BOB, 1)
+    assert _try(store, other, bob_code, minutes=2).ok
+
+    with store.session() as s:
+        vf.send_code(s, store.tenant_id, rid, now=T0 + timedelta(minutes=17))
+        s.commit()
+    assert _try(store, rid, store.last_code(), minutes=18).ok  # the back-off ended
+
+
+def test_a_tenant_wide_flood_of_wrong_codes_pauses_verification(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guessing spread over many addresses is bounded too: per tenant, with back-off."""
+    monkeypatch.setattr(vf, "PER_TENANT", vf.throttle.Backoff(3, timedelta(minutes=5), timedelta(hours=1)))
+    people = [_request_at(store, f"orang{i}@contoh.co.id", 0) for i in range(3)]
+    for rid, code in people:
+        assert _try(store, rid, _wrong(code)).result == CodeResult.wrong
+    rid, code = _request_at(store, BOB, 0)
+    assert _try(store, rid, code, minutes=2).result == CodeResult.paused
+    assert _try(store, rid, code, minutes=7).ok

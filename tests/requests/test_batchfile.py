@@ -37,16 +37,26 @@ def test_csv_rows_become_requests(tmp_path: Path) -> None:
 
 def test_json_lines_take_a_value_or_a_list(tmp_path: Path) -> None:
     path = tmp_path / "people.jsonl"
-    path.write_text('{"email": "ani@contoh.co.id"}\n\n{"email": ["b@x.id", " "], "nik": "3174"}\n', encoding="utf-8")
+    path.write_text(
+        '{"email": "ani@contoh.co.id"}\n\n{"email": ["b@x.id", " "], "nik": "3174012345678901"}\n', encoding="utf-8"
+    )
     assert [s.identities for s in read_batch(path, "access")] == [
         {"email": ["ani@contoh.co.id"]},
-        {"email": ["b@x.id"], "nik": ["3174"]},
+        {"email": ["b@x.id"], "nik": ["3174012345678901"]},
     ]
 
 
 @pytest.mark.parametrize(
     ("name", "content", "where", "message"),
     [
+        ("a.csv", 'email\n"ani@contoh.co.id\nbudi@contoh.co.id\n', "a.csv:2", "not a valid CSV line"),
+        ("a.csv", "email\nani@contoh.co.id\nbudi@contoh.co.id, x\n", "a.csv:3", "2 values but 1 columns"),
+        ("a.csv", "email\nani@contoh.co.id\nnot-an-address\n", "a.csv:3", "malformed email address"),
+        ("a.csv", "phone\n0812\n", "a.csv:2", "malformed phone number"),
+        ("a.csv", "email,phone\n,\n", "a.csv:2", "no identity on this row"),
+        ("a.csv", "member_no\n" + "x" * 400 + "\n", "a.csv:2", "member_no: malformed member no"),
+        ("a.jsonl", '{"email": "a@b.id\\nc@d.id"}\n', "a.jsonl:1", "malformed email address"),
+        ("a.jsonl", "[" * 100_000 + "\n", "a.jsonl:1", "nested too deeply"),
         ("a.jsonl", '{"email": "a@b.id"}\n{"email": \n', "a.jsonl:2:", "not JSON"),
         ("a.jsonl", '["a@b.id"]\n', "a.jsonl:1", "must be a JSON object"),
         ("a.jsonl", '{"email": 5}\n', "a.jsonl:1", "'email' must be a string or a list of strings"),
@@ -54,6 +64,10 @@ def test_json_lines_take_a_value_or_a_list(tmp_path: Path) -> None:
         ("a.csv", "email\na@b.id,0812\n", "a.csv:2", "2 values but 1 columns"),
         ("a.csv", "email,\na@b.id,\n", "a.csv:1", "first row must name the identity type"),
         ("a.csv", "email\n", "a.csv", "holds no requests"),
+        ("a.csv", 'email\nok@b.id\n"x,attacker@evil.io"\n', "a.csv:3", "email: malformed email address"),
+        ("a.jsonl", '{"email": "victim<attacker@evil.io>"}\n', "a.jsonl:1", "exactly one mailbox"),
+        ("a.csv", "phone\n0812\n", "a.csv:2", "phone: malformed phone number"),
+        ("a.jsonl", '{"nik": "3174"}\n', "a.jsonl:1", "malformed NIK"),
     ],
 )
 def test_a_bad_file_is_named_with_its_line(tmp_path: Path, name: str, content: str, where: str, message: str) -> None:
@@ -62,6 +76,7 @@ def test_a_bad_file_is_named_with_its_line(tmp_path: Path, name: str, content: s
     with pytest.raises(JagaError) as caught:
         read_batch(path, "erasure")
     assert message in caught.value.message and where in str(caught.value.where)
+    assert "ani@" not in str(caught.value) and "budi@" not in str(caught.value)  # never the value itself
 
 
 def test_a_binary_or_missing_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -73,9 +88,9 @@ def test_a_binary_or_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         read_batch(tmp_path / "nope.csv", "erasure")
 
 
-_VALUE = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
-_PERSON = st.dictionaries(
-    st.sampled_from(["email", "phone", "nik"]),
+_VALUE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Zl", "Zp", "Cs"]), max_size=40)
+_PERSON = st.dictionaries(  # free-text identity types: any value is well-formed, the file format is under test
+    st.sampled_from(["customer_no", "employee_no", "member_id"]),
     st.lists(_VALUE.filter(lambda v: bool(v.strip())).map(str.strip), min_size=1, max_size=3),
     min_size=1,
 )
@@ -147,6 +162,47 @@ def test_cli_runs_a_file_as_one_batch(tmp_path: Path, monkeypatch: pytest.Monkey
     assert both.exit_code != 0 and "either --identity" in both.output
 
 
+def _company(tmp_path: Path, customers: int) -> str:
+    """A sample company database with ``customers`` people (none: only the tables); its URL."""
+    url = f"sqlite:///{tmp_path / 'company.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    if customers:
+        generate(engine, customers=customers, employees=2, seed=5)
+    engine.dispose()
+    return url
+
+
+def test_a_request_that_matches_nobody_is_not_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An erasure of an address no table holds changes nothing: it is reported as matching no row and
+    the command exits 1, instead of "done" with exit 0 while the person is never erased."""
+    url = _company(tmp_path, customers=6)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        email = conn.execute(text("SELECT email FROM customers WHERE id = 2")).scalar_one()
+    engine.dispose()
+    monkeypatch.setenv("JAGA_DB_SAMPLE_CRM_URL", url)
+    monkeypatch.setenv("JAGA_DB_SAMPLE_HR_URL", url)
+    people = tmp_path / "erase.csv"
+    people.write_text(f"email\n{email}\nnobody.here@contoh.co.id\n", encoding="utf-8")
+    base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY)]
+    result = runner.invoke(app, [*base, "--from", str(people)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    assert "1 done, 1 no_match" in result.output and "1 request(s) matched no row" in result.output
+
+
+def test_every_identity_type_must_be_one_the_map_searches(tmp_path: Path) -> None:
+    """A request giving a known and an unknown type is refused: the unknown one would silently be dropped."""
+    url = _company(tmp_path, customers=0)
+    with pytest.raises(JagaError, match="searched by e-mail"):
+        run_requests(
+            [RequestSpec("erasure", {"email": "a@b.id", "e-mail": "c@d.id"})],
+            datamap=DATAMAP,
+            policy=POLICY,
+            connections={"sample_hr": url, "sample_crm": url},
+        )
+
+
 def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,3 +233,12 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM customers WHERE email = :e"), {"e": email}).scalar() == 0
     engine.dispose()
+
+
+def test_cli_refuses_an_identity_naming_two_mailboxes_with_exit_2(tmp_path: Path) -> None:
+    base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY)]
+    for hostile in ("x,attacker@evil.io", "victim<attacker@evil.io>"):
+        result = runner.invoke(app, [*base, "--identity", f"email={hostile}"], env={"COLUMNS": "200"})
+        assert result.exit_code == 2, result.output
+        assert "malformed email address" in result.output and "attacker" not in result.output
+        assert "Traceback" not in result.output

@@ -131,3 +131,17 @@ def test_a_data_map_without_a_phone_identity_is_a_clear_error(company: tuple[str
     comp.__dict__["identity_names"] = frozenset({"email"})  # a map that knows people only by email
     with pytest.raises(JagaError, match="no identity a phone"):
         _identity_key(comp, Identity(IdentityKind.phone, "+628123456789"))
+
+
+def test_erasure_tells_the_person_what_a_hold_kept_in_their_language(company: tuple[str, Company]) -> None:
+    url, comp = company
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        customer = conn.execute(
+            text("SELECT o.customer_id FROM invoices i JOIN orders o ON o.id = i.order_id ORDER BY i.id")
+        ).scalar()
+    engine.dispose()
+    view = _run(comp, "erasure", _email(url, int(str(customer))), language="id")
+    assert view.status == lifecycle.Status.completed
+    assert "Disimpan karena diwajibkan UU KUP art. 28(11)" in str(view.outcome) and "hingga 20" in str(view.outcome)
+    assert "amount" in str(view.outcome) and "npwp" in str(view.outcome)

@@ -74,25 +74,40 @@ def test_lockout_after_repeated_failures_then_unlock_after_wait(store: Store) ->
     _add(store)
     t0 = utcnow()
     for i in range(staff.MAX_FAILURES):
-        assert _auth(store, "dpo@acme.example", f"guess number {i}", now=t0) is None
-    # locked: even the right password fails, with the same outcome as a wrong one
-    assert _auth(store, "dpo@acme.example", PASSWORD, now=t0 + timedelta(minutes=1)) is None
-    assert _auth(store, "dpo@acme.example", PASSWORD, now=t0 + staff.LOCKOUT + timedelta(seconds=1)) is not None
+        assert _auth(store, "dpo@acme.example", f"guess number {i}", client="10.0.0.9", now=t0) is None
+    # locked for that client: even the right password fails, with the same outcome as a wrong one
+    assert _auth(store, "dpo@acme.example", PASSWORD, client="10.0.0.9", now=t0 + timedelta(minutes=1)) is None
+    later = t0 + staff.LOCKOUT + timedelta(seconds=1)
+    assert _auth(store, "dpo@acme.example", PASSWORD, client="10.0.0.9", now=later) is not None
     kinds = [(k, p.get("reason")) for k, _, p in store.audit() if k == "staff.login_failed"]
     assert kinds[-1] == ("staff.login_failed", "locked")
+
+
+def test_a_guesser_elsewhere_cannot_lock_the_admin_out(store: Store) -> None:
+    """The lock holds for the (account, client) that failed, not for the account: the admin at their
+    own desk still signs in while someone else hammers the form, and the lockout is in the audit chain."""
+    _add(store, "admin@acme.example", "admin")
+    t0 = utcnow()
+    for i in range(staff.MAX_FAILURES * 2):
+        assert _auth(store, "admin@acme.example", f"guess number {i}", client="203.0.113.7", now=t0) is None
+    assert _auth(store, "admin@acme.example", PASSWORD, client="203.0.113.7", now=t0) is None
+    assert _auth(store, "admin@acme.example", PASSWORD, client="192.168.1.20", now=t0) is not None
+    locks = [p for k, _, p in store.audit() if k == "staff.login_locked"]
+    assert len(locks) == 1 and locks[0]["until"] == (t0 + staff.LOCKOUT).isoformat()
+    assert "203.0.113.7" not in str(locks) and "admin@acme.example" not in str(store.audit())
 
 
 def test_second_lockout_lasts_twice_as_long(store: Store) -> None:
     _add(store)
     t0 = utcnow()
     for i in range(staff.MAX_FAILURES):
-        _auth(store, "dpo@acme.example", f"guess {i} xxxxxxx", now=t0)
+        _auth(store, "dpo@acme.example", f"guess {i} xxxxxxx", client="10.0.0.9", now=t0)
     t1 = t0 + staff.LOCKOUT + timedelta(seconds=1)
     for i in range(staff.MAX_FAILURES):
-        _auth(store, "dpo@acme.example", f"guess {i} yyyyyyy", now=t1)
-    with store.session() as session:
-        user = staff.get_user(session, store.tenant_id, "dpo@acme.example")
-    assert user.locked_until == t1 + 2 * staff.LOCKOUT
+        _auth(store, "dpo@acme.example", f"guess {i} yyyyyyy", client="10.0.0.9", now=t1)
+    until = [p["until"] for k, _, p in store.audit() if k == "staff.login_locked"]
+    assert until == [(t0 + staff.LOCKOUT).isoformat(), (t1 + 2 * staff.LOCKOUT).isoformat()]
+    assert _auth(store, "dpo@acme.example", PASSWORD, client="10.0.0.9", now=t1 + staff.LOCKOUT) is None
 
 
 def test_success_resets_the_failure_count(store: Store) -> None:

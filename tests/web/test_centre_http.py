@@ -102,6 +102,8 @@ def test_rate_limit_refuses_a_flooding_client(client: httpx.Client, live: LiveDe
         ({"right": "complaint"}, 400, "choose one of the listed rights"),
         ({"identity": ""}, 400, "Please fill in"),
         ({"identity": "not-an-email"}, 400, "does not look like a valid"),
+        ({"identity": "x,attacker@evil.io"}, 400, "does not look like a valid"),
+        ({"identity": "victim<attacker@evil.io>"}, 400, "does not look like a valid"),
         ({"kind": "nik", "identity": "3171012345678901"}, 400, "choose email or phone"),
         ({"language": "fr"}, 400, "English or Bahasa Indonesia"),
         ({"regime": "ccpa"}, 400, "listed laws"),

@@ -335,6 +335,44 @@ def test_admin_manages_accounts(console: Console) -> None:
         assert bad.status_code == 400 and "not an email address" in bad.text
 
 
+def test_admin_creates_rotates_and_revokes_api_keys(console: Console) -> None:
+    """The API keys page: a new key is shown once, rotating and revoking are audited, and a key that was
+    revoked here is refused by the API."""
+    with _http(console) as http:
+        assert _login(http, console.live.admin_email, console.live.admin_password).status_code == 303
+        page = http.get("/console/keys")
+        assert page.status_code == 200
+        made = http.post(
+            "/console/keys",
+            data={"csrf_token": _token(page.text, "/console/keys"), "role": "service", "name": "till"},
+        )
+        key = re.search(r"The new key is (jaga_\S+)\. ", made.text)
+        assert made.status_code == 200 and key
+        key_id = re.search(r"/console/keys/(\d+)/rotate", made.text)
+        assert key_id
+        rotated = http.post(
+            f"/console/keys/{key_id.group(1)}/rotate",
+            data={"csrf_token": _token(made.text, f"/console/keys/{key_id.group(1)}/rotate")},
+        )
+        new = re.search(r"The new key is (jaga_\S+)\. ", rotated.text)
+        assert rotated.status_code == 200 and new and new.group(1) != key.group(1)
+        new_id = re.search(r"/console/keys/(\d+)/revoke", rotated.text)
+        assert new_id
+        revoked = http.post(
+            f"/console/keys/{new_id.group(1)}/revoke",
+            data={"csrf_token": _token(rotated.text, f"/console/keys/{new_id.group(1)}/revoke")},
+        )
+        assert revoked.status_code == 200 and "The key is revoked." in revoked.text
+        assert key.group(1) not in revoked.text and new.group(1) not in revoked.text  # shown once only
+    with session_scope() as session:
+        kinds = set(session.scalars(select(AuditEntry.kind).where(AuditEntry.tenant_id == console.tenant_id)))
+    assert {"apikey.created", "apikey.rotated", "apikey.revoked"} <= kinds
+
+
+def test_only_admins_see_api_keys(console: Console, as_dpo: httpx.Client) -> None:
+    assert as_dpo.get("/console/keys").status_code == 403
+
+
 # ---------------------------------------------------------------- Chromium: the DPO approves an erasure
 
 

@@ -56,6 +56,8 @@ def test_upload_keeps_the_form_guards(console: Console) -> None:
         assert _upload(http, POLICY, data=larger_than_a_form).status_code == 200
         too_big = _upload(http, POLICY, data=b"a" * (MAX_BYTES + 70 * 1024))
         assert too_big.status_code == 413 and "too large" in too_big.text
+        just_over = _upload(http, POLICY, data=b"a" * (MAX_BYTES + 1))  # under the body cap, over the file limit
+        assert just_over.status_code == 400 and "file is larger than 10 MB" in just_over.text
         token = _token(http.get("/console/policy").text, "/console/policy")
         two = http.post(
             "/console/policy",

@@ -11,6 +11,7 @@ from jaga.store.models import (  # noqa: F401  (ledger + API key tables)
     requests,
     retention,
     staff,
+    throttle,
 )
 from jaga.store.models.audit import AuditEntry, AuditHead
 from jaga.store.models.tenant import Tenant

@@ -1,5 +1,5 @@
 """The staff admin console at ``/console``: sign-in, the request queue, a request's page with its plan
-and actions, a person's consent history, the audit chain status and staff accounts.
+and actions, a person's consent history, the audit chain status, staff accounts and API keys.
 
 A thin shell over :mod:`jaga.staff`, :mod:`jaga.requests`, :mod:`jaga.ledger` and :mod:`jaga.audit`;
 the shared safety measures (CSRF, rate limits, error pages, EN/ID strings) come from
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jaga.web.console import _admin, _policy, _requests
+from jaga.web.console import _admin, _keys, _policy, _requests
 
 router = APIRouter()
 router.include_router(_admin.router)
 router.include_router(_requests.router)
+router.include_router(_keys.router)
 router.include_router(_policy.router)
 
 

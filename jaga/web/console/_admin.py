@@ -23,7 +23,7 @@ from jaga.requests import lifecycle
 from jaga.staff import Action, Principal
 from jaga.store.base import utcnow
 from jaga.store.models.staff import StaffUser
-from jaga.web._common import WebError, read_form
+from jaga.web._common import WebError, client_ip, read_form
 from jaga.web._zone import controller_zone
 from jaga.web.console._base import (
     allowed,
@@ -74,7 +74,7 @@ def login_form(request: Request, next: str = "", bye: str = "") -> Response:
 
 def _login(request: Request, email: str, password: str) -> tuple[str, Principal] | None:
     with state(request).sessions() as session:
-        result = staff.login(session, state(request).tenant_id, email, password)
+        result = staff.login(session, state(request).tenant_id, email, password, client=client_ip(request))
         session.commit()  # failed attempts must count, so commit whatever the outcome
     return result
 

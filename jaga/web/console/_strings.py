@@ -239,6 +239,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "console.audit.recent": {"en": "Latest entries", "id": "Entri terbaru"},
     "console.audit.kind": {"en": "Kind", "id": "Jenis"},
     # users
+    "console.nav.keys": {"en": "API keys", "id": "Kunci API"},
+    "console.keys.title": {"en": "API keys", "id": "Kunci API"},
+    "console.keys.intro": {
+        "en": "Keys let other systems call the API. A revoked key stops writing at once and reading within a "
+        "second. Every change is recorded in the audit chain.",
+        "id": "Kunci memungkinkan sistem lain memanggil API. Kunci yang dicabut langsung berhenti menulis dan "
+        "berhenti membaca dalam satu detik. Setiap perubahan dicatat dalam rantai audit.",
+    },
+    "console.keys.id": {"en": "Id", "id": "Id"},
+    "console.keys.prefix": {"en": "Key", "id": "Kunci"},
+    "console.keys.name": {"en": "Name", "id": "Nama"},
+    "console.keys.created": {"en": "Created", "id": "Dibuat"},
+    "console.keys.revoked_at": {"en": "revoked {at} UTC", "id": "dicabut {at} UTC"},
+    "console.keys.add": {"en": "Create a key", "id": "Buat kunci"},
+    "console.keys.revoke": {"en": "Revoke", "id": "Cabut"},
+    "console.keys.rotate": {"en": "Replace", "id": "Ganti"},
+    "console.keys.once": {
+        "en": "The new key is {secret}. Store it now: it is shown only this once.",
+        "id": "Kunci baru adalah {secret}. Simpan sekarang: kunci hanya ditampilkan sekali ini.",
+    },
+    "console.keys.revoked": {"en": "The key is revoked.", "id": "Kunci sudah dicabut."},
     "console.users.title": {"en": "Staff accounts", "id": "Akun staf"},
     "console.users.role": {"en": "Role", "id": "Peran"},
     "console.users.state": {"en": "State", "id": "Keadaan"},

@@ -14,7 +14,7 @@ import jaga.store.base
 revision: str = "0005_requests"
 down_revision: str | Sequence[str] | None = "0002_audit"
 branch_labels: str | Sequence[str] | None = ("requests",)
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = "0009_throttles"  # failure counters (jaga.store.throttle)
 
 _T = jaga.store.base.UTCDateTime
 

@@ -14,7 +14,7 @@ import jaga.store.base
 revision: str = "0007_staff"
 down_revision: str | Sequence[str] | None = "0002_audit"
 branch_labels: str | Sequence[str] | None = ("staff",)
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = "0009_throttles"  # failure counters (jaga.store.throttle)
 
 _T = jaga.store.base.UTCDateTime
 
