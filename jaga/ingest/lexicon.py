@@ -11,21 +11,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-Lexicon = list[tuple[str, re.Pattern[str]]]
+#: How many distinct texts each lexicon remembers its answer for (a long policy repeats its sentences,
+#: and the extractors ask about the same sentence several times).
+_REMEMBERED = 1 << 15
+
+
+class Lexicon(list[tuple[str, re.Pattern[str]]]):
+    """Ordered (key, pattern) entries, plus one compiled alternation of every pattern so that a text none
+    of them can match costs one scan instead of one per entry, and a memory of recent answers.
+
+    The alternation only decides whether any entry matches (exact: it matches where some entry does);
+    which keys match is still decided entry by entry, so the answers are those of the plain loop.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, re.Pattern[str]]]) -> None:
+        super().__init__(entries)
+        self.any = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in self), re.IGNORECASE)
+        self.keys_in = lru_cache(maxsize=_REMEMBERED)(self._keys_in)
+
+    def _keys_in(self, text: str) -> tuple[str, ...]:
+        if not self.any.search(text):
+            return ()
+        return tuple(key for key, pattern in self if pattern.search(text))
 
 
 def _lex(entries: Iterable[tuple[str, str]]) -> Lexicon:
-    return [(key, re.compile(pattern, re.IGNORECASE)) for key, pattern in entries]
+    return Lexicon((key, re.compile(pattern, re.IGNORECASE)) for key, pattern in entries)
 
 
 def matches(lexicon: Lexicon, text: str) -> list[str]:
     """Every key whose pattern occurs in ``text``, in lexicon order, each once."""
-    return [key for key, pattern in lexicon if pattern.search(text)]
+    return list(lexicon.keys_in(text))
 
 
 def first(lexicon: Lexicon, text: str) -> str | None:
-    return next((key for key, pattern in lexicon if pattern.search(text)), None)
+    found = lexicon.keys_in(text)
+    return found[0] if found else None
 
 
 CATEGORIES = _lex(

@@ -36,12 +36,14 @@ class Action(StrEnum):
     """Approve and execute erasure and restriction (irreversible for the company's data)."""
     refuse = "refuse"
     extend = "extend"
+    draft = "draft"
+    """Upload a privacy policy document and read the draft policy and its gaps (as ``jaga ingest``)."""
     users = "users"
     """Add, disable and reset staff accounts."""
 
 
 _OPERATOR = frozenset({Action.read, Action.start, Action.wait, Action.run})
-_DPO = _OPERATOR | {Action.verify, Action.approve, Action.refuse, Action.extend}
+_DPO = _OPERATOR | {Action.verify, Action.approve, Action.refuse, Action.extend, Action.draft}
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.viewer: frozenset({Action.read}),

@@ -802,6 +802,10 @@ def install_error_handlers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- middleware
 
 
+#: Paths that accept an upload, with their own body cap (set by the page that owns the path).
+UPLOAD_LIMITS: dict[str, int] = {}
+
+
 class WebMiddleware(BaseHTTPMiddleware):
     """Per request: the language (``?lang=`` → cookie), the CSRF cookie, body-size cap, security headers.
 
@@ -830,7 +834,8 @@ class WebMiddleware(BaseHTTPMiddleware):
             response: Response = error_page(request, 400, "error.unknown_language", code=asked[:10])
         else:
             declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > state.config.max_body_bytes:
+            cap = UPLOAD_LIMITS.get(path, state.config.max_body_bytes)
+            if declared and declared.isdigit() and int(declared) > cap:
                 response = error_page(request, 413)
             else:
                 response = await call_next(request)

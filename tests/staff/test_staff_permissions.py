@@ -12,7 +12,7 @@ A = Action
 EXPECTED = {
     Role.viewer: {A.read},
     Role.operator: {A.read, A.start, A.wait, A.run},
-    Role.dpo: {A.read, A.start, A.wait, A.run, A.verify, A.approve, A.refuse, A.extend},
+    Role.dpo: {A.read, A.start, A.wait, A.run, A.verify, A.approve, A.refuse, A.extend, A.draft},
     Role.admin: set(Action),
 }
 

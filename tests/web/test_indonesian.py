@@ -32,6 +32,7 @@ from jaga.web._common import CATALOGUE
 from tests.web.conftest import LiveDemo, message_body
 
 MESSAGES = Path(__file__).resolve().parents[2] / "jaga" / "requests" / "messages"
+FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
 #: Raw values a page must show through the catalogue, never as they are.
 RAW = ("in_progress", "identity_verified", "waiting_on_person", "withdraw_consent", "row(s)", "table(s)")
 
@@ -166,9 +167,17 @@ def test_console_pages_in_indonesian(live: LiveDemo) -> None:
                 assert_indonesian(
                     f"console request {request_id}", visible(http.get(f"/console/requests/{request_id}").text)
                 )
-            for path in ("/console/subjects", "/console/audit", "/console/users"):
+            for path in ("/console/subjects", "/console/audit", "/console/users", "/console/policy"):
                 page = http.get(path)
                 assert page.status_code == 200
                 assert_indonesian(f"console {path}", visible(page.text))
+            policy = FIXTURES / "indonesian-only.txt"
+            drafted = http.post(
+                "/console/policy",
+                data={"csrf_token": _csrf(page.text, "/console/policy")},
+                files={"document": (policy.name, policy.read_bytes(), "text/plain")},
+            )
+            assert drafted.status_code == 200 and "Laporan kekurangan" in drafted.text
+            assert_indonesian("console policy draft", visible(drafted.text), policy.read_text(encoding="utf-8"))
     finally:
         engine.dispose()

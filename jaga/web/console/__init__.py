@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from jaga.web.console import _admin, _keys, _requests
+from jaga.web.console import _admin, _keys, _policy, _requests
 
 router = APIRouter()
 router.include_router(_admin.router)
 router.include_router(_requests.router)
 router.include_router(_keys.router)
+router.include_router(_policy.router)
 
 
 def console_router() -> APIRouter:

@@ -26,6 +26,7 @@ from jaga.store.models.staff import StaffUser
 from jaga.web._common import WebError, client_ip, read_form
 from jaga.web._zone import controller_zone
 from jaga.web.console._base import (
+    allowed,
     clear_session_cookie,
     forbid,
     page,
@@ -222,13 +223,7 @@ def _users_page(
 
 
 def _admin(request: Request) -> Principal | Response:
-    with state(request).sessions() as session:
-        who = signed_in(request, session)
-        session.commit()
-    if who is None:
-        return to_login(request)
-    forbid(who, Action.users)
-    return who
+    return allowed(request, Action.users)
 
 
 @router.get("/users")

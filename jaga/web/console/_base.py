@@ -54,6 +54,18 @@ def forbid(who: Principal, action: Action) -> None:
         raise WebError(403, "console.forbidden", role=who.role.value)
 
 
+def allowed(request: Request, action: Action) -> Principal | Response:
+    """The signed-in person if they may perform ``action``; the sign-in redirect when nobody is signed in
+    (checked before a form is read, so a large upload is not taken from someone who may not send it)."""
+    with state(request).sessions() as session:
+        who = signed_in(request, session)
+        session.commit()
+    if who is None:
+        return to_login(request)
+    forbid(who, action)
+    return who
+
+
 def secure(request: Request) -> bool:
     """Cookies are Secure when the site is served over https (or configured so behind a proxy)."""
     return state(request).config.secure_cookies or request.url.scheme == "https"

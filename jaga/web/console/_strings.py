@@ -10,6 +10,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "console.nav.subjects": {"en": "Consent history", "id": "Riwayat persetujuan"},
     "console.nav.audit": {"en": "Audit chain", "id": "Rantai audit"},
     "console.nav.users": {"en": "Staff accounts", "id": "Akun staf"},
+    "console.nav.policy": {"en": "Draft a policy", "id": "Susun draf kebijakan"},
     "console.signed_in_as": {"en": "Signed in as {email} ({role})", "id": "Masuk sebagai {email} ({role})"},
     "console.logout": {"en": "Sign out", "id": "Keluar"},
     "console.footer": {
@@ -164,6 +165,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "no handler is set up for this right in this installation",
         "id": "tidak ada penangan untuk hak ini di instalasi ini",
     },
+    # drafting a policy from an existing privacy policy (jaga ingest)
+    "console.policy.title": {
+        "en": "Draft a policy from your privacy policy",
+        "id": "Susun draf kebijakan dari kebijakan privasi Anda",
+    },
+    "console.policy.explain": {
+        "en": "Upload the privacy policy you publish today (.txt, .md, .html, .pdf or .docx, at most {mb} MB). "
+        "Nothing is kept: you get a draft policy to finish by hand and the gaps against UU PDP and GDPR.",
+        "id": "Unggah kebijakan privasi yang Anda terbitkan saat ini (.txt, .md, .html, .pdf atau .docx, paling "
+        "besar {mb} MB). Tidak ada yang disimpan: Anda mendapat draf kebijakan untuk diselesaikan sendiri dan "
+        "kekurangannya terhadap UU PDP dan GDPR.",
+    },
+    "console.policy.file": {"en": "Privacy policy document", "id": "Dokumen kebijakan privasi"},
+    "console.policy.read": {"en": "Read the document", "id": "Baca dokumen"},
+    "console.policy.unreadable": {
+        "en": "This document could not be drafted: {reason}.",
+        "id": "Draf tidak dapat disusun dari dokumen ini: {reason}.",
+    },
+    "console.policy.summary": {
+        "en": "Draft ready: {errors} error(s) to fix among {findings} finding(s).",
+        "id": "Draf siap: {errors} galat harus diperbaiki dari {findings} temuan.",
+    },
+    "console.policy.draft": {"en": "Draft policy", "id": "Draf kebijakan"},
+    "console.policy.draft_hint": {
+        "en": "Each value quotes the sentence it came from; copy it into your policy file and finish it by hand.",
+        "id": "Setiap nilai mengutip kalimat asalnya; salin ke berkas kebijakan Anda dan selesaikan sendiri.",
+    },
+    "console.policy.gaps": {"en": "Gap report", "id": "Laporan kekurangan"},
+    "console.policy.severity": {"en": "Severity", "id": "Tingkat"},
+    "console.policy.finding": {"en": "Finding", "id": "Temuan"},
+    "console.policy.article": {"en": "Article", "id": "Pasal"},
+    "console.policy.severity.error": {"en": "Error", "id": "Galat"},
+    "console.policy.severity.warning": {"en": "Warning", "id": "Peringatan"},
+    "console.policy.severity.info": {"en": "Note", "id": "Catatan"},
+    "console.policy.no_gaps": {"en": "No gaps found.", "id": "Tidak ada kekurangan yang ditemukan."},
     # subjects
     "console.subjects.title": {"en": "A person's consent history", "id": "Riwayat persetujuan seseorang"},
     "console.subjects.explain": {
