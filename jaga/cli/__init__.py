@@ -18,6 +18,7 @@ from jaga.cli import retention as retention_cli
 from jaga.cli import serve as serve_cli
 from jaga.cli import staff as staff_cli
 from jaga.cli import store
+from jaga.cli import tenant as tenant_cli
 from jaga.cli import up as up_cli
 from jaga.cli._base import JagaGroup, console
 from jaga.cli.check import check
@@ -36,6 +37,7 @@ app.command("ingest")(ingest)
 app.add_typer(taxonomy_app, name="taxonomy")
 app.add_typer(regimes_app, name="regimes")
 app.add_typer(store.app, name="store")
+app.add_typer(tenant_cli.app, name="tenant")
 # policy -> decision
 app.command("decide")(decide_cli.decide)
 app.add_typer(ledger_cli.consent_app, name="consent")

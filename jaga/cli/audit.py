@@ -5,14 +5,13 @@ from __future__ import annotations
 import typer
 
 from jaga import audit
-from jaga.cli._base import console, new_app
-from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.cli._base import TenantOpt, console, new_app, tenant_session
 
 app = new_app("Inspect the tamper-evident audit chain.")
 
 
 @app.command("verify")
-def verify(tenant: str = TenantOpt) -> None:
+def verify(tenant: str | None = TenantOpt) -> None:
     """Walk the tenant's chain; exit 1 and name the first bad entry if it was tampered with."""
     with tenant_session(tenant) as (session, tenant_id):
         result = audit.verify(session, tenant_id)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import DbOpt, console, db_urls, escape, new_app
 from jaga.datamap import Connections, check_datamap, introspect, load_datamap, unlocated_notes
 from jaga.datamap.graph import edges
 from jaga.datamap.live import undeclared_problems
@@ -36,13 +36,15 @@ def check_cmd(
     paths: list[Path] = typer.Argument(..., help="data-map YAML file(s)"),
     policy: Path | None = typer.Option(None, "--policy", "-p", help="policy file to check categories against"),
     offline: bool = typer.Option(False, help="do not connect to the databases"),
+    db: list[str] = DbOpt,
 ) -> None:
     """Check the map against the live databases (tables/columns exist) and the policy (categories)."""
     pol = load_policy(policy) if policy else None
     dm = load_datamap(paths, taxonomy_for(pol) if pol else None)
-    problems = check_datamap(dm, pol, live=not offline)
+    urls = db_urls(db)
+    problems = check_datamap(dm, pol, urls, live=not offline)
     if not offline:  # planned with, so not a problem; but the map should say so
-        conns = Connections(dm)
+        conns = Connections(dm, urls)
         try:
             for warning in undeclared_problems(dm, conns):
                 console.print("warning: " + escape(str(warning)))

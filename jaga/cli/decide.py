@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from jaga.cli._base import TenantOpt, tenant_id_for
 from jaga.cli.ledger import (
     AtOpt,
     CustomerOpt,
@@ -15,11 +16,9 @@ from jaga.cli.ledger import (
     NikOpt,
     PhoneOpt,
     SubjectOpt,
-    TenantOpt,
     parse_at,
     print_json,
     subject_ref,
-    tenant_id_for,
 )
 from jaga.decide import AuditMode, DecisionPoint, Operation
 from jaga.policy import load_policy
@@ -37,7 +36,7 @@ def decide(
     subjects_file: Path | None = typer.Option(None, "--subjects-file", help="File with one subject key a line"),
     audit: AuditMode = typer.Option(AuditMode.denials, "--audit", help="Which decisions go to the audit chain"),
     at: str | None = AtOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     email: str | None = EmailOpt,
     phone: str | None = PhoneOpt,
     nik: str | None = NikOpt,

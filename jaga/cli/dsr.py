@@ -14,8 +14,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from jaga.cli._base import console, escape, new_app
-from jaga.cli.ledger import TenantOpt, optional_policy, tenant_session
+from jaga.cli._base import TenantOpt, console, escape, new_app, tenant_session
+from jaga.cli.ledger import optional_policy
 from jaga.errors import JagaError
 from jaga.ledger.identity import Identity
 from jaga.policy import UTC_ZONE, show
@@ -71,7 +71,7 @@ def submit_cmd(
     change: list[str] = typer.Option([], "--change", help="field=new value (rectification; repeatable)"),
     no_code: bool = typer.Option(False, "--no-code", help="Do not send a code (staff will verify in person)"),
     policy: Path | None = PolicyOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Record a request, acknowledge it and send the person a verification code."""
@@ -102,7 +102,7 @@ def submit_cmd(
 def verify_cmd(
     request: str = typer.Argument(..., help="Request id (REQ-...)"),
     code: str = typer.Argument(..., help="The 6-digit code the person received"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Check the code the person typed; too many wrong codes lock it."""
@@ -116,7 +116,7 @@ def verify_cmd(
 def verify_staff_cmd(
     request: str = typer.Argument(...),
     note: str = typer.Option(..., "--note", help='How it was verified, e.g. "KTP seen in person"'),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Mark the identity verified by other means, with a note (audited)."""
@@ -126,7 +126,7 @@ def verify_staff_cmd(
 
 
 @app.command("resend-code")
-def resend_code_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt, actor: str = ActorOpt) -> None:
+def resend_code_cmd(request: str = typer.Argument(...), tenant: str | None = TenantOpt, actor: str = ActorOpt) -> None:
     """Send a fresh code (earlier codes stop working)."""
     with tenant_session(tenant) as (session, tenant_id):
         delivery = verification.send_code(session, tenant_id, request, actor=actor)
@@ -139,7 +139,7 @@ def list_cmd(
     due_soon: bool = typer.Option(False, "--due-soon", help="Only open requests due within --within hours"),
     within: int = typer.Option(24, "--within", help="Hours that count as 'soon'"),
     all_: bool = typer.Option(False, "--all", help="Include closed requests"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
 ) -> None:
     """Requests by deadline (open ones unless --all)."""
     with tenant_session(tenant) as (session, tenant_id):
@@ -158,7 +158,7 @@ def list_cmd(
 
 
 @app.command("show")
-def show_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt) -> None:
+def show_cmd(request: str = typer.Argument(...), tenant: str | None = TenantOpt) -> None:
     """One request and its timeline (who did what, when and why)."""
     with tenant_session(tenant) as (session, tenant_id):
         view = lifecycle.get(session, tenant_id, request)
@@ -184,7 +184,7 @@ def show_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt) -> Non
 
 
 @app.command("start")
-def start_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt, actor: str = ActorOpt) -> None:
+def start_cmd(request: str = typer.Argument(...), tenant: str | None = TenantOpt, actor: str = ActorOpt) -> None:
     """Begin work on a verified request."""
     with tenant_session(tenant) as (session, tenant_id):
         _summary(lifecycle.start(session, tenant_id, request, actor=actor))
@@ -194,7 +194,7 @@ def start_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt, actor
 def wait_cmd(
     request: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Ask the person for something (the clock stops where the law allows)."""
@@ -203,7 +203,7 @@ def wait_cmd(
 
 
 @app.command("resume")
-def resume_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt, actor: str = ActorOpt) -> None:
+def resume_cmd(request: str = typer.Argument(...), tenant: str | None = TenantOpt, actor: str = ActorOpt) -> None:
     """The person answered: the clock runs again."""
     with tenant_session(tenant) as (session, tenant_id):
         _summary(lifecycle.resume(session, tenant_id, request, actor=actor))
@@ -213,7 +213,7 @@ def resume_cmd(request: str = typer.Argument(...), tenant: str = TenantOpt, acto
 def extend_cmd(
     request: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Extend the deadline where the law allows (GDPR art. 12(3)); the person is told why."""
@@ -225,7 +225,7 @@ def extend_cmd(
 def complete_cmd(
     request: str = typer.Argument(...),
     summary: str | None = typer.Option(None, "--summary", help="What to tell the person"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Close the request as done and tell the person."""
@@ -238,7 +238,7 @@ def refuse_cmd(
     request: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
     article: str = typer.Option(..., "--article", help="The article that allows refusing"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Refuse with a reason and the article; the person is told both."""
@@ -250,7 +250,7 @@ def refuse_cmd(
 def withdraw_cmd(
     request: str = typer.Argument(...),
     reason: str | None = typer.Option(None, "--reason"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """The person withdrew the request."""

@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Session
 
 from jaga import incidents as inc
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import TenantOpt, console, db_urls, escape, new_app, tenant_session
 from jaga.errors import ConfigError
 from jaga.policy import UTC_ZONE, load_policy, show
-from jaga.store import ensure_tenant, session_scope
 
 app = new_app("Record personal-data breaches, size them, meet the 3x24h / 72h deadlines, draft the notices.")
 
-TENANT = typer.Option("default", "--tenant", help="Tenant slug in jaga's store")
 POLICY = typer.Option(..., "--policy", "-p", help="The policy YAML file (controller, DPO, regimes)")
 ACTOR = typer.Option("cli", "--actor", help="Who does this, for the audit chain")
-
-
-@contextmanager
-def _store(tenant: str) -> Iterator[tuple[Session, int]]:
-    try:
-        with session_scope() as session:
-            yield session, ensure_tenant(session, tenant).id
-    except (OperationalError, ProgrammingError) as exc:
-        if "incidents" in str(exc) or "tenants" in str(exc):
-            raise ConfigError("jaga's store has no breach register yet", hint="run `jaga store migrate`") from None
-        raise
-
-
-def _db_urls(values: list[str]) -> dict[str, str]:
-    """``--db URL`` applies to every dataset; ``--db DATASET=URL`` to one."""
-    urls: dict[str, str] = {}
-    for value in values:
-        match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=(.+)$", value)
-        key, url = (match.group(1), match.group(2)) if match and "://" not in match.group(1) else ("*", value)
-        urls[key] = url
-    return urls
 
 
 @app.command("open")
@@ -61,13 +33,13 @@ def open_cmd(
     measures: str = typer.Option("", "--measures", help="Measures taken or proposed to limit harm"),
     high_risk: bool = typer.Option(False, "--high-risk", help="Likely to result in a high risk to people"),
     policy: Path = POLICY,
-    tenant: str = TENANT,
+    tenant: str | None = TenantOpt,
     actor: str = ACTOR,
 ) -> None:
     """Record a breach and start its deadlines."""
     pol = load_policy(policy)
     zone = pol.controller.zone.zone
-    with _store(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         incident = inc.open_incident(
             session,
             tenant_id,
@@ -110,14 +82,14 @@ def assess_cmd(
     export_contacts: Path | None = typer.Option(
         None, "--export-contacts", help="Also write affected people's identities to this CSV, for notifying them"
     ),
-    tenant: str = TENANT,
+    tenant: str | None = TenantOpt,
     actor: str = ACTOR,
 ) -> None:
     """Count affected people and records on the live databases; flag specific/special data."""
     pol = load_policy(policy)
     datamap_ = inc.read_map(datamap)
-    urls = _db_urls(db)
-    with _store(tenant) as (session, tenant_id):
+    urls = db_urls(db)
+    with tenant_session(tenant) as (session, tenant_id):
         incident = inc.get_incident(session, tenant_id, incident_id)
         result = inc.assess_incident(session, incident, datamap_, urls, pol, actor=actor)
         console.print(f"categories: {', '.join(result.categories)}", soft_wrap=True)
@@ -140,7 +112,7 @@ def notify_cmd(
     policy: Path = POLICY,
     to: str = typer.Option("all", "--to", help="authority, subjects or all"),
     delay_reason: str = typer.Option("", "--delay-reason", help="Why the authority is told after the deadline"),
-    tenant: str = TENANT,
+    tenant: str | None = TenantOpt,
     actor: str = ACTOR,
 ) -> None:
     """Draft the notices (people: ID + EN; authority: per regime) into the outbox as .eml files."""
@@ -148,7 +120,7 @@ def notify_cmd(
     if any(a not in ("authority", "subjects") for a in audiences):
         raise ConfigError(f"unknown audience {to!r}", hint="use authority, subjects or all")
     pol = load_policy(policy)
-    with _store(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         incident = inc.get_incident(session, tenant_id, incident_id)
         files = inc.notify(session, incident, pol, audiences=audiences, delay_reason=delay_reason, actor=actor)
         for file in files:
@@ -157,9 +129,9 @@ def notify_cmd(
 
 
 @app.command("close")
-def close_cmd(incident_id: int = typer.Argument(...), tenant: str = TENANT, actor: str = ACTOR) -> None:
+def close_cmd(incident_id: int = typer.Argument(...), tenant: str | None = TenantOpt, actor: str = ACTOR) -> None:
     """Close an incident (the audit chain records any deadline that was missed)."""
-    with _store(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         incident = inc.close_incident(session, inc.get_incident(session, tenant_id, incident_id), actor=actor)
         console.print(f"[green]✓[/] incident {incident.id} closed")
 
@@ -167,10 +139,10 @@ def close_cmd(incident_id: int = typer.Argument(...), tenant: str = TENANT, acto
 @app.command("list")
 def list_cmd(
     overdue: bool = typer.Option(False, "--overdue", help="Only incidents with a missed deadline"),
-    tenant: str = TENANT,
+    tenant: str | None = TenantOpt,
 ) -> None:
     """List incidents with their status; overdue ones are flagged."""
-    with _store(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         rows = inc.list_incidents(session, tenant_id, overdue_only=overdue)
         table = Table(title="breach register")
         for column in ("id", "title", "discovered", "status", "people", "deadline"):

@@ -1,32 +1,27 @@
 """``jaga consent`` and ``jaga ledger``: record what a subject said and inspect or rebuild the ledger.
 
-Also home of the options the ledger, decide, audit and serve commands share (tenant, subject).
+Also home of the options the ledger, decide and audit commands share (subject, policy).
 Identities given on the command line are hashed at once and never printed back.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from jaga import ledger
-from jaga.cli._base import console, new_app
+from jaga.cli._base import TenantOpt, console, new_app, tenant_session
 from jaga.errors import JagaError
 from jaga.ledger import ConsentForm, EventIn, EventKind, Identity, IdentityKind, SubjectRef
 from jaga.policy import Policy, load_policy
-from jaga.store import ensure_tenant, session_scope
 
 consent_app = new_app("Record and read consent: give, withdraw, object, state, history.")
 app = new_app("Maintain the consent ledger (rebuild the materialised state, link guardians).")
 
-TenantOpt = typer.Option("default", "--tenant", envvar="JAGA_TENANT", help="Tenant slug")
 PolicyOpt = typer.Option(None, "--policy", envvar="JAGA_POLICY", help="Policy YAML (checks purpose keys)")
 EmailOpt = typer.Option(None, "--email", help="Subject's email")
 PhoneOpt = typer.Option(None, "--phone", help="Subject's phone (Indonesian numbers without +62 are fine)")
@@ -34,19 +29,6 @@ NikOpt = typer.Option(None, "--nik", help="Subject's 16-digit NIK")
 CustomerOpt = typer.Option(None, "--customer-id", help="Subject's customer id")
 SubjectOpt = typer.Option(None, "--subject", help="Subject's ledger key")
 AtOpt = typer.Option(None, "--at", help="ISO time with zone, e.g. 2024-05-01T10:00:00+07:00 (default now)")
-
-
-@contextmanager
-def tenant_session(slug: str) -> Iterator[tuple[Session, int]]:
-    """A committed-on-success session and the tenant's id (the tenant is created on first use)."""
-    with session_scope() as session:
-        yield session, ensure_tenant(session, slug).id
-
-
-def tenant_id_for(slug: str) -> int:
-    """The tenant's id, creating the tenant on first use."""
-    with tenant_session(slug) as (_, tenant_id):
-        return tenant_id
 
 
 def subject_ref(
@@ -93,7 +75,7 @@ def print_json(data: Any) -> None:
     console.print_json(json.dumps(data, default=str))
 
 
-def _record(tenant: str, ref: SubjectRef, event: EventIn, policy: Path | None) -> None:
+def _record(tenant: str | None, ref: SubjectRef, event: EventIn, policy: Path | None) -> None:
     with tenant_session(tenant) as (session, tenant_id):
         done = ledger.record(session, tenant_id, ref, event, actor="cli", policy=optional_policy(policy))
     print_json({"event": done.id, "subject": done.subject, "kind": done.kind, "at": done.at.isoformat()})
@@ -106,7 +88,7 @@ def give(
     channel: str | None = typer.Option(None, "--channel", help="Where it was given: web, app, paper..."),
     form: ConsentForm = typer.Option(ConsentForm.explicit, "--form", help="How consent was expressed"),
     at: str | None = AtOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     policy: Path | None = PolicyOpt,
     email: str | None = EmailOpt,
     phone: str | None = PhoneOpt,
@@ -130,7 +112,7 @@ def give(
 def withdraw(
     purpose: str = typer.Option(..., "--purpose", help="Purpose key from the policy"),
     at: str | None = AtOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     policy: Path | None = PolicyOpt,
     email: str | None = EmailOpt,
     phone: str | None = PhoneOpt,
@@ -150,7 +132,7 @@ def event_cmd(
     channel: str | None = typer.Option(None, "--channel"),
     reason: str | None = typer.Option(None, "--reason"),
     at: str | None = AtOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     policy: Path | None = PolicyOpt,
     email: str | None = EmailOpt,
     phone: str | None = PhoneOpt,
@@ -169,7 +151,7 @@ def event_cmd(
 @consent_app.command("state")
 def state(
     at: str | None = AtOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     email: str | None = EmailOpt,
     phone: str | None = PhoneOpt,
     nik: str | None = NikOpt,
@@ -190,7 +172,7 @@ def state(
 
 
 @app.command("rebuild")
-def rebuild(tenant: str = TenantOpt) -> None:
+def rebuild(tenant: str | None = TenantOpt) -> None:
     """Recompute the current-state tables from the events (they must come out equal)."""
     with tenant_session(tenant) as (session, tenant_id):
         count = ledger.rebuild(session, tenant_id)
@@ -201,7 +183,7 @@ def rebuild(tenant: str = TenantOpt) -> None:
 def guardian(
     child: str = typer.Option(..., "--child", help="The child's subject key"),
     guardian_key: str = typer.Option(..., "--guardian", help="The parent's or guardian's subject key"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
 ) -> None:
     """Link a parent or guardian to a child (needed before parental consent is accepted)."""
     with tenant_session(tenant) as (session, tenant_id):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from jaga.cli._base import console, err_console, escape, new_app
+from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, err_console, escape, new_app, tenant_id_for, tenant_slug
 from jaga.errors import JagaError
 from jaga.requests import RequestSpec, resume, run_requests
 from jaga.requests.batchfile import read_batch
@@ -76,7 +76,8 @@ def run_cmd(
     category: list[str] = typer.Option([], "--category", help="erasure: erase only this data category (repeatable)"),
     mask: list[str] = typer.Option([], "--mask", help="erasure: category=null|fixed|hash|pseudonym|generalise"),
     out: Path | None = typer.Option(None, "--out", help="directory for access exports"),
-    tenant: str = typer.Option("default", help="tenant slug"),
+    db: list[str] = DbOpt,
+    tenant: str | None = TenantOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="show tables, SQL and row counts; change nothing"),
 ) -> None:
     """Run one request (``--identity``), or a batch of many from a file (``--from``), end to end."""
@@ -96,16 +97,23 @@ def run_cmd(
     if not dry_run:
         migrate(make_engine())
     outcome = run_requests(
-        specs, datamap=datamap, policy=policy, tenant=tenant, out_dir=out, dry_run=dry_run, actor="cli"
+        specs,
+        datamap=datamap,
+        policy=policy,
+        tenant=tenant_slug(tenant),
+        connections=db_urls(db),
+        out_dir=out,
+        dry_run=dry_run,
+        actor="cli",
     )
     _exit_if_missed(_report(outcome))
 
 
 @app.command("resume")
-def resume_cmd() -> None:
-    """Finish every batch a crash or kill left unfinished (safe to run at any time)."""
+def resume_cmd(db: list[str] = DbOpt, tenant: str | None = TenantOpt) -> None:
+    """Finish every batch of the tenant a crash or kill left unfinished (safe to run at any time)."""
     migrate(make_engine())
-    outcomes = resume(actor="cli")
+    outcomes = resume(actor="cli", connections=db_urls(db), tenant_id=tenant_id_for(tenant))
     stopped = [o for o in outcomes if o.error]
     missed = 0
     for outcome in outcomes:

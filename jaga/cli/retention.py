@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from jaga import retention
-from jaga.cli._base import console, escape, new_app
+from jaga.cli._base import DbOpt, TenantOpt, console, db_urls, escape, new_app, tenant_id_for, tenant_slug
 from jaga.errors import JagaError
 from jaga.store import make_engine, migrate
 
@@ -24,19 +24,9 @@ app = new_app("Retention sweeps: delete or anonymise what the policy no longer a
 
 PolicyOpt = typer.Option(..., "--policy", "-p", help="Policy YAML (its retention rules)")
 MapOpt = typer.Option(..., "--map", "-m", help="Data-map YAML file(s) with jaga.retention_trigger columns")
-DbOpt = typer.Option([], "--db", help="SQLAlchemy URL for every dataset, or DATASET=URL (repeatable)")
 NowOpt = typer.Option(
     None, "--now", help="Fixed clock, ISO date or time (no zone: UTC), e.g. 2026-11-01T00:00:00+07:00"
 )
-
-
-def _db_urls(values: list[str]) -> dict[str, str]:
-    urls: dict[str, str] = {}
-    for value in values:
-        match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)=(.+)$", value)
-        key, url = (match.group(1), match.group(2)) if match else ("*", value)
-        urls[key] = url
-    return urls
 
 
 def parse_now(text: str | None) -> datetime | None:
@@ -66,7 +56,7 @@ def plan_cmd(
     """Dry run: per table the rows due, the oldest, the rows a legal hold keeps (and the law), the SQL."""
     if fmt not in ("table", "json"):
         raise JagaError(f"unknown format {fmt!r}", hint="use table or json")
-    result = retention.plan(policy, datamap, now=parse_now(now), connections=_db_urls(db))
+    result = retention.plan(policy, datamap, now=parse_now(now), connections=db_urls(db))
     if fmt == "json":
         console.print_json(json.dumps(result.as_dict()))
         return
@@ -130,12 +120,13 @@ def run_cmd(
     now: str | None = NowOpt,
     chunk: int = typer.Option(retention.CHUNK_ROWS, "--chunk", help="Rows per transaction"),
     out: Path | None = typer.Option(None, "--out", help="Directory for data returned to client controllers"),
-    tenant: str = typer.Option("default", "--tenant", envvar="JAGA_TENANT", help="Tenant slug"),
+    tenant: str | None = TenantOpt,
     actor: str = typer.Option("cli", "--actor", envvar="JAGA_ACTOR", help="Who runs the sweep (audited)"),
 ) -> None:
     """Sweep: delete or anonymise every due row not under a legal hold, in resumable chunks."""
     clock = parse_now(now)
     migrate(make_engine())
+    slug = tenant_slug(tenant)
     with _bar() as bar:
         task = bar.add_task("planning", total=None)
 
@@ -146,8 +137,8 @@ def run_cmd(
             policy,
             datamap,
             now=clock,
-            connections=_db_urls(db),
-            tenant=tenant,
+            connections=db_urls(db),
+            tenant=slug,
             chunk_rows=chunk,
             out_dir=out,
             progress=progress,
@@ -161,17 +152,19 @@ def run_cmd(
 @app.command("resume")
 def resume_cmd(
     db: list[str] = DbOpt,
+    tenant: str | None = TenantOpt,
     actor: str = typer.Option("cli", "--actor", envvar="JAGA_ACTOR", help="Who resumes (audited)"),
 ) -> None:
-    """Finish every sweep a crash or kill left unfinished, with its original clock (safe to repeat)."""
+    """Finish every sweep of the tenant a crash or kill left unfinished, with its original clock (safe to repeat)."""
     migrate(make_engine())
+    tenant_id = tenant_id_for(tenant)
     with _bar() as bar:
         task = bar.add_task("resuming", total=None)
 
         def progress(table: str, rows: int, fraction: float) -> None:
             bar.update(task, description=f"{table} · {rows:,} rows", completed=fraction, total=1.0)
 
-        outcomes = retention.resume(connections=_db_urls(db), progress=progress, actor=actor)
+        outcomes = retention.resume(connections=db_urls(db), progress=progress, actor=actor, tenant_id=tenant_id)
     for outcome in outcomes:
         _report(outcome)
     console.print(f"[green]✓[/] {len(outcomes)} unfinished run(s) completed")

@@ -9,8 +9,7 @@ from typing import Any
 import typer
 
 from jaga.api.auth import Role, issue_api_key, list_api_keys, revoke_api_key, rotate_api_key
-from jaga.cli._base import console, err_console, new_app
-from jaga.cli.ledger import TenantOpt, tenant_session
+from jaga.cli._base import TenantOpt, console, ensure_port_free, err_console, new_app, tenant_session
 from jaga.datamap import load_datamap
 from jaga.decide import AuditMode
 from jaga.errors import JagaError
@@ -43,6 +42,7 @@ def serve(
     from jaga.api import create_app
     from jaga.api.app import SERVE_AUDIT, SERVE_HOSTS, SERVE_MAPS, SERVE_POLICY, served_company, served_hosts
 
+    ensure_port_free(host, port)
     loaded = load_policy(policy) if policy else None  # a bad policy stops here, once, with its line
     if datamap and policy is None:
         raise JagaError("--map needs --policy", hint="the data map's categories are checked against the policy")
@@ -82,7 +82,7 @@ def serve(
 def create(
     role: Role = typer.Option(..., "--role", help="admin, dpo, operator or service"),
     name: str = typer.Option("", "--name", help="A label, e.g. the system that uses the key"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
 ) -> None:
     """Create an API key for a tenant and print it once (it cannot be shown again)."""
     with tenant_session(tenant) as (session, tenant_id):
@@ -92,7 +92,7 @@ def create(
 
 
 @apikey_app.command("list")
-def list_keys(tenant: str = TenantOpt) -> None:
+def list_keys(tenant: str | None = TenantOpt) -> None:
     """List the tenant's keys (id, prefix, role, name, created, revoked); never the keys themselves."""
     with tenant_session(tenant) as (session, tenant_id):
         keys = list_api_keys(session, tenant_id)
@@ -105,7 +105,7 @@ def list_keys(tenant: str = TenantOpt) -> None:
 
 @apikey_app.command("revoke")
 def revoke(
-    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str = TenantOpt
+    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str | None = TenantOpt
 ) -> None:
     """Revoke a key at once (audited): writes stop now, reads within a second, in every worker."""
     with tenant_session(tenant) as (session, tenant_id):
@@ -115,7 +115,7 @@ def revoke(
 
 @apikey_app.command("rotate")
 def rotate(
-    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str = TenantOpt
+    key_id: int = typer.Argument(..., help="The key's id (see `jaga apikey list`)"), tenant: str | None = TenantOpt
 ) -> None:
     """Replace a key by a new one of the same role and name; the old one is revoked (audited)."""
     with tenant_session(tenant) as (session, tenant_id):

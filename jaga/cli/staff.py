@@ -7,18 +7,11 @@ recorded as the actor (``--actor``, default ``cli``) in the audit chain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import typer
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Session
 
 from jaga import staff
-from jaga.cli._base import console, err_console, escape, new_app
-from jaga.cli.ledger import TenantOpt, tenant_session
-from jaga.errors import ConfigError
+from jaga.cli._base import TenantOpt, console, err_console, escape, new_app, tenant_session
 from jaga.policy import UTC_ZONE, show
 from jaga.store import utcnow
 
@@ -26,20 +19,6 @@ app = new_app("Staff accounts of the admin console: add, list, disable, reset pa
 
 ActorOpt = typer.Option("cli", "--actor", envvar="JAGA_ACTOR", help="Who is acting (recorded in the audit chain)")
 PromptOpt = typer.Option(False, "--prompt", help="Type the password instead of generating one")
-
-
-@contextmanager
-def _session(tenant: str) -> Iterator[tuple[Session, int]]:
-    """A tenant session whose 'table missing' error becomes one clear message."""
-    try:
-        with tenant_session(tenant) as pair:
-            yield pair
-    except (OperationalError, ProgrammingError) as exc:
-        if not any(m in str(exc.orig) for m in ("no such table", "does not exist", "doesn't exist")):
-            raise
-        raise ConfigError(
-            "the store is not set up yet (tables missing)", hint="run `jaga store migrate` (or `jaga up`) first"
-        ) from None
 
 
 def _password(prompt: bool) -> str | None:
@@ -60,21 +39,21 @@ def add_cmd(
     email: str = typer.Argument(..., help="The staff member's work email (their login)"),
     role: str = typer.Option(..., "--role", help="admin, dpo, operator or viewer"),
     prompt: bool = PromptOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Create an account; a strong password is generated and printed once unless --prompt is given."""
     given = _password(prompt)
-    with _session(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         user, password = staff.create_user(session, tenant_id, email, role, given, actor=actor)
     console.print(f"[green]✓[/] account {user.id} ({user.role.value}) created", highlight=False)
     _print_password(password, given is None)
 
 
 @app.command("list")
-def list_cmd(tenant: str = TenantOpt) -> None:
+def list_cmd(tenant: str | None = TenantOpt) -> None:
     """Every account of the tenant with its role and state."""
-    with _session(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         users = staff.list_users(session, tenant_id)
     table = Table("id", "email", "role", "state", "last sign-in")
     for user in users:
@@ -95,11 +74,11 @@ def list_cmd(tenant: str = TenantOpt) -> None:
 def disable_cmd(
     email: str = typer.Argument(...),
     enable: bool = typer.Option(False, "--enable", help="Re-enable a disabled account instead"),
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Disable an account (its sessions end at once), or re-enable it with --enable."""
-    with _session(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         user = staff.set_disabled(session, tenant_id, email, not enable, actor=actor)
     console.print(f"[green]✓[/] account {user.id} {'disabled' if user.disabled else 'enabled'}", highlight=False)
 
@@ -108,12 +87,12 @@ def disable_cmd(
 def reset_password_cmd(
     email: str = typer.Argument(...),
     prompt: bool = PromptOpt,
-    tenant: str = TenantOpt,
+    tenant: str | None = TenantOpt,
     actor: str = ActorOpt,
 ) -> None:
     """Set a new password (generated and printed once unless --prompt), unlock, and end open sessions."""
     given = _password(prompt)
-    with _session(tenant) as (session, tenant_id):
+    with tenant_session(tenant) as (session, tenant_id):
         user, password = staff.reset_password(session, tenant_id, email, given, actor=actor)
     console.print(f"[green]✓[/] password of account {user.id} reset", highlight=False)
     _print_password(password, given is None)

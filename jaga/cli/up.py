@@ -22,7 +22,7 @@ import typer
 from sqlalchemy import create_engine, inspect, text
 
 import jaga
-from jaga.cli._base import console
+from jaga.cli._base import console, ensure_port_free
 from jaga.errors import ConfigError, JagaError
 from jaga.requests.handlers import Company
 from jaga.settings import get_settings
@@ -191,6 +191,8 @@ def up(
     serve: bool = typer.Option(True, "--serve/--no-serve", help="--no-serve sets up and exits (tests, scripts)"),
 ) -> None:
     """Set up the demo company (store, sample database, admin) and serve the privacy centre and console."""
+    if serve:
+        ensure_port_free(host, port)
     if os.environ.get("JAGA_DATA_DIR") and data_dir == Path("jaga-data"):
         data_dir = Path(os.environ["JAGA_DATA_DIR"])
     with console.status("setting up the demo…"):

@@ -25,9 +25,10 @@ def env_var(datamap: DataMap, dataset: str) -> str:
 
 
 def dataset_url(datamap: DataMap, dataset: str, overrides: Mapping[str, str] | None = None) -> str:
-    """The SQLAlchemy URL of ``dataset``; ``overrides`` (dataset -> URL) wins, for tests and the API."""
-    if overrides and dataset in overrides:
-        return overrides[dataset]
+    """The SQLAlchemy URL of ``dataset``; ``overrides`` (dataset -> URL, ``*`` for every dataset not named
+    on its own, as ``--db URL`` gives) win over the environment."""
+    if overrides and (dataset in overrides or "*" in overrides):
+        return overrides.get(dataset) or overrides["*"]
     name = env_var(datamap, dataset)
     url = os.environ.get(name)
     if not url:

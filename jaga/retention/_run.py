@@ -782,15 +782,15 @@ def resume(
     connections: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     actor: str = "system",
+    tenant_id: int | None = None,
 ) -> list[RunOutcome]:
-    """Finish every run a crash or kill left unfinished, oldest first, with its original clock."""
+    """Finish every run a crash or kill left unfinished (of one tenant, if given), oldest first, with its
+    original clock."""
     with session_scope(store_url) as s:
-        ids = [
-            r
-            for (r,) in s.query(RetentionRun.id)
-            .filter(RetentionRun.status.in_(("planned", "running")))
-            .order_by(RetentionRun.created_at)
-        ]
+        query = s.query(RetentionRun.id).filter(RetentionRun.status.in_(("planned", "running")))
+        if tenant_id is not None:
+            query = query.filter(RetentionRun.tenant_id == tenant_id)
+        ids = [r for (r,) in query.order_by(RetentionRun.created_at)]
     return [_Runner(rid, store_url, connections, actor, progress).execute() for rid in ids]
 
 

@@ -67,9 +67,10 @@ def test_rotate_replaces_a_key_and_keys_stay_in_their_tenant(sqlite_engine: Engi
         assert client.post(f"/v1/apikeys/{rotated.json()['id']}/revoke", headers=new).status_code == 403
 
 
-def test_cli_lists_revokes_and_rotates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_lists_revokes_and_rotates(jaga_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JAGA_DATABASE_URL", f"sqlite:///{tmp_path / 'jaga.db'}")
     runner = CliRunner()
+    assert runner.invoke(cli, ["tenant", "create", "acme"]).exit_code == 0  # commands never create a tenant
     created = runner.invoke(cli, ["apikey", "create", "--role", "service", "--name", "pos", "--tenant", "acme"])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]

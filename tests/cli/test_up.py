@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -56,3 +57,24 @@ def test_up_without_examples_says_what_to_do(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no demo company found" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["up", "--no-serve"], ["up"], ["serve"]], ids=["up-no-serve", "up", "serve"])
+def test_a_busy_port_is_one_message_and_exit_2(command: list[str], tmp_path: Path) -> None:
+    """Another program listens on the port: one message before anything is set up or printed, exit 2
+    (before, `jaga up` printed its banner and password, then uvicorn's own error, and exited 1)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        data = tmp_path / "jaga-data"
+        args = [*command, "--port", str(port)] + (["--data-dir", str(data)] if command[0] == "up" else [])
+        result = CliRunner().invoke(app, args, env={"JAGA_DATA_DIR": str(data)})
+    if command == ["up", "--no-serve"]:  # nothing is served, so the port does not matter
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 2, result.output
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "privacy centre" not in result.output and "password" not in result.output
+    assert "Traceback" not in result.output and "ERROR" not in result.output
+    assert not data.exists()  # refused before anything was set up

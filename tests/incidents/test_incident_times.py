@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from jaga.cli._base import console, new_app
 from jaga.cli.incidents import app as incident_app
 from jaga.incidents import deadlines, parse_time
-from jaga.store import make_engine, migrate
+from jaga.store import create_tenant, make_engine, migrate, session_scope
 
 CLEAN = Path(__file__).resolve().parents[1] / "fixtures_clean_policy.yaml"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,6 +53,8 @@ def test_cli_shows_breach_deadlines_in_the_controllers_zone(
     root = new_app("test")
     root.add_typer(incident_app, name="incident")
     migrate(make_engine())
+    with session_scope() as session:  # the only tenant, so the commands need no --tenant
+        create_tenant(session, "acme")
     runner = CliRunner()
     opened = runner.invoke(root, [
         "incident", "open", "--policy", str(_policy(tmp_path, zone)), "--title", "Leak", "--description", "Sent",

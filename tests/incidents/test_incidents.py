@@ -32,7 +32,7 @@ from jaga.incidents import (
 )
 from jaga.policy import Policy, parse_policy
 from jaga.regimes import get_regime
-from jaga.store import ensure_tenant, make_engine, migrate
+from jaga.store import create_tenant, ensure_tenant, make_engine, migrate, session_scope
 
 DISCOVERED = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 OCCURRED = DISCOVERED - timedelta(hours=20)
@@ -191,6 +191,8 @@ def test_cli(jaga_env: Path, sample_url: str, tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(root, ["incident", "list"]).exit_code == 2  # store not migrated: clear error
     migrate(make_engine())
+    with session_scope() as session:  # the only tenant, so the commands need no --tenant
+        create_tenant(session, "acme")
     discovered = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     opened = runner.invoke(root, [
         "incident", "open", "--policy", str(policy), "--title", "Leak", "--description", "Export sent to wrong client",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jaga.ledger.identity import clear_key_cache
 from jaga.policy import Policy, parse_policy
 from jaga.settings import get_settings
-from jaga.store import ensure_tenant, make_engine, migrate
+from jaga.store import create_tenant, ensure_tenant, make_engine, migrate, session_scope
 
 # Only the branches these tests need, so a sibling branch under construction cannot break them.
 LEDGER_HEAD = "ledger@head"
@@ -192,6 +192,8 @@ def cli_env(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("JAGA_DATABASE_URL", str(sqlite_engine.url))
     get_settings.cache_clear()
     slug = f"cli-{uuid.uuid4().hex[:10]}"
+    with session_scope() as session:  # the CLI never creates a tenant on the way (`jaga tenant create` does)
+        create_tenant(session, slug)
     yield slug
     monkeypatch.delenv("JAGA_DATABASE_URL")
     get_settings.cache_clear()

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from jaga.cli._base import console
 from jaga.cli.dsr import app
-from jaga.store import make_engine, migrate
+from jaga.store import create_tenant, make_engine, migrate, session_scope
 from tests.lifecycle.conftest import ALICE
 
 runner = CliRunner()
@@ -36,6 +36,8 @@ def test_cli_flow(env: Path) -> None:
     engine = make_engine()
     migrate(engine, "requests@head")
     engine.dispose()
+    with session_scope() as session:  # the only tenant, so the commands need no --tenant
+        create_tenant(session, "acme")
     policy = str(Path(__file__).parents[1] / "fixtures_clean_policy.yaml")  # controller.timezone: Asia/Jakarta
     submit = ("submit", "--right", "access", "--identity", f"email={ALICE}", "--regime", "uu_pdp", "--lang", "id")
     assert "UTC" in _run(*submit, "--no-code")  # no policy, no zone: UTC, and labelled so
@@ -65,6 +67,8 @@ def test_cli_staff_verification_and_refusal(env: Path) -> None:
     engine = make_engine()
     migrate(engine, "requests@head")
     engine.dispose()
+    with session_scope() as session:  # the only tenant, so the commands need no --tenant
+        create_tenant(session, "acme")
     rid = _run(
         "submit",
         "--right",

@@ -136,6 +136,7 @@ def test_an_identity_type_no_table_is_searched_by_is_refused(tmp_path: Path) -> 
 
 
 def test_cli_runs_a_file_as_one_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     url = f"sqlite:///{tmp_path / 'company.db'}"
     engine = make_engine(url)
     create_schema(engine)
@@ -176,6 +177,7 @@ def _company(tmp_path: Path, customers: int) -> str:
 def test_a_request_that_matches_nobody_is_not_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An erasure of an address no table holds changes nothing: it is reported as matching no row and
     the command exits 1, instead of "done" with exit 0 while the person is never erased."""
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     url = _company(tmp_path, customers=6)
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -209,6 +211,7 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
     """The company database refuses a step (here a trigger; in life a permission, a lock, a full disk):
     the CLI says which step, that the batch can be finished, and how, without a traceback or the refused
     values; once the cause is gone, ``jaga requests resume`` completes the batch with verification."""
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     url = f"sqlite:///{tmp_path / 'company.db'}"
     engine = make_engine(url)
     create_schema(engine)
@@ -236,6 +239,7 @@ def test_a_database_refusal_is_a_clear_error_and_resume_finishes_after_the_fix(
 
 
 def test_cli_refuses_an_identity_naming_two_mailboxes_with_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY)]
     for hostile in ("x,attacker@evil.io", "victim<attacker@evil.io>"):
         result = runner.invoke(app, [*base, "--identity", f"email={hostile}"], env={"COLUMNS": "200"})

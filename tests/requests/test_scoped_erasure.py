@@ -109,6 +109,7 @@ def test_cli_scopes_an_erasure_and_refuses_a_bad_scope(company: str, monkeypatch
     engine.dispose()
     base = ["requests", "run", "--type", "erasure", "-m", str(DATAMAP), "-p", str(POLICY), "-i", f"email={email}"]
     before = _dump(company)
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     ok = runner.invoke(app, [*base, "--category", "user.name"], env={"COLUMNS": "200"})
     assert ok.exit_code == 0, ok.output
     changed = _changed(before, _dump(company))

@@ -35,6 +35,7 @@ def _invoke(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def url(new_company: Callable[[str], str]) -> str:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0  # the only tenant: no --tenant needed
     return new_company("sqlite")
 
 

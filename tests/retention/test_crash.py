@@ -16,7 +16,7 @@ import pytest
 
 from examples.sample import DATAMAP
 from jaga import retention
-from jaga.store import session_scope
+from jaga.store import create_tenant, session_scope
 from jaga.store.models.retention import RetentionRun
 from tests.retention.conftest import NOW, POLICY, connections, snapshot
 from tests.retention.test_sweep import changed_counts, expected_after
@@ -52,6 +52,9 @@ def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(
         assert [r.status for r in s.query(RetentionRun)] == ["running"]
     with pytest.raises(retention.JagaError, match="did not finish"):  # no new sweep over a broken one
         retention.run(POLICY, DATAMAP, now=NOW, connections=connections(url))
+    with session_scope(store) as s:
+        other = create_tenant(s, "other").id
+    assert retention.resume(connections=connections(url), tenant_id=other) == []  # another tenant's run stays
     outcomes = retention.resume(connections=connections(url))
     assert len(outcomes) == 1 and outcomes[0].status == "done" and outcomes[0].now == NOW
     after = snapshot(url)
