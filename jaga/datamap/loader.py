@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from jaga.datamap import fides
+from jaga.datamap.erasure import read_erasure
 from jaga.datamap.links import link_problems
 from jaga.datamap.model import Collection, DataMap, Dataset, Direction, Field, Reference, Strategy
 from jaga.datamap.reading import PathKey, Reader
@@ -182,17 +183,6 @@ class _Reader(Reader):
                 out.append((str(key), column))
         return tuple(out)
 
-    def known(self, categories: list[str], path: PathKey) -> None:
-        """A problem for each category the taxonomy lacks, at its place in the list."""
-        for i, cat in enumerate(categories):
-            if cat not in self.taxonomy.data_categories:
-                self.problem(
-                    (*path, i),
-                    f"unknown data category {cat!r}",
-                    suggest(cat, self.taxonomy.data_categories)
-                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
-                )
-
     def field(self, raw: Any, path: PathKey, dataset: str, collection: str) -> Field | None:
         data = self.mapping(raw, path, "a field")
         name = self.text(data, "name", path, required=True)
@@ -323,10 +313,11 @@ def parse_datamap(
     raw_conn = reader.mapping(data.get("connections"), ("connections",), "connections")
     connections = {str(k): str(v) for k, v in raw_conn.items()}
     for key in data:
-        if key not in ("dataset", "connections"):
+        if key not in ("dataset", "connections", "jaga"):
             reader.problem(
-                (key,), f"unknown top-level key {key!r}", "a data map has dataset: and connections:", key=True
+                (key,), f"unknown top-level key {key!r}", "a data map has dataset:, connections: and jaga:", key=True
             )
+    erase_cats, erase_masks = read_erasure(reader, data.get("jaga"))
     raw_sets = reader.listing(data.get("dataset"), ("dataset",), "dataset")
     if "dataset" not in data:
         reader.problem((), "missing top-level key 'dataset'", "write `dataset:` followed by a list of datasets")
@@ -340,7 +331,7 @@ def parse_datamap(
     if reader.problems:
         raise DataMapInvalid(reader.problems)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    datamap = DataMap(tuple(datasets), source, digest, connections)
+    datamap = DataMap(tuple(datasets), source, digest, connections, erase_cats, erase_masks)
     problems = link_problems(datamap) if check_links else []
     if problems:
         raise DataMapInvalid(problems)
@@ -362,11 +353,21 @@ def load_datamap(paths: str | Path | Iterable[str | Path], taxonomy: Taxonomy | 
     if len(maps) == 1:
         return maps[0]
     digest = hashlib.sha256("".join(m.digest for m in maps).encode()).hexdigest()
+    scopes = {(m.erasure_categories, m.erasure_masking) for m in maps if m.erasure_categories or m.erasure_masking}
+    if len(scopes) > 1:
+        raise JagaError(
+            "the files set different default erasure scopes (jaga: erasure:)",
+            where=",".join(m.source for m in maps),
+            hint="set it in one file only",
+        )
+    cats, masks = scopes.pop() if scopes else ((), ())
     merged = DataMap(
         tuple(d for m in maps for d in m.datasets),
         ",".join(m.source for m in maps),
         digest,
         {k: v for m in maps for k, v in m.connections.items()},
+        cats,
+        masks,
     )
     problems = link_problems(merged)
     if problems:

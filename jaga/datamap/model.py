@@ -128,6 +128,10 @@ class DataMap:
     source: str
     digest: str = ""
     connections: dict[str, str] = field(default_factory=dict)
+    # ``jaga: {erasure: ...}``: the scope an erasure takes when the request names none, as a Fides
+    # erasure policy's rules do (categories; masking per category); empty: all personal data
+    erasure_categories: tuple[str, ...] = ()
+    erasure_masking: tuple[tuple[str, str], ...] = ()
 
     def dataset(self, key: str) -> Dataset | None:
         return next((d for d in self.datasets if d.key == key), None)

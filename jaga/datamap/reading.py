@@ -23,6 +23,17 @@ class Reader:
     def problem(self, path: PathKey, message: str, hint: str, *, key: bool = False) -> None:
         self.problems.append(Problem(self.pos.at(path, key=key), message, hint))
 
+    def known(self, categories: list[str], path: PathKey) -> None:
+        """A problem for each category the taxonomy lacks, at its place in the list."""
+        for i, cat in enumerate(categories):
+            if cat not in self.taxonomy.data_categories:
+                self.problem(
+                    (*path, i),
+                    f"unknown data category {cat!r}",
+                    suggest(cat, self.taxonomy.data_categories)
+                    + "use a key from `jaga taxonomy categories` or the policy's custom_categories",
+                )
+
     def mapping(self, value: Any, path: PathKey, what: str) -> dict[str, Any]:
         if isinstance(value, dict):
             return value

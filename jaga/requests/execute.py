@@ -983,7 +983,12 @@ def run_requests(
     pol, dmap, version = load_config(policy, paths)
     identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
-    scope = scope_of([make_scope(s.categories, s.masking, taxonomy_for(pol)) for s in specs])
+    taxonomy = taxonomy_for(pol)
+    default = (dmap.erasure_categories, dict(dmap.erasure_masking)) if kind == "erasure" else ((), {})
+    # a request that names no scope takes the map's default one (itself empty: all personal data)
+    scope = scope_of(
+        [make_scope(*((s.categories, s.masking) if s.categories or s.masking else default), taxonomy) for s in specs]
+    )
     if scope is not None and kind != "erasure":
         raise JagaError("only an erasure can be limited to categories", hint="leave out --category and --mask")
     if dry_run:

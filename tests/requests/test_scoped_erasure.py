@@ -154,3 +154,57 @@ def test_a_scoped_erasure_killed_midway_resumes_with_its_scope(company: str) -> 
     assert all(r.result["verification"]["verified"] for r in outcomes[0].requests)
     changed = _changed(before, _dump(company))
     assert changed and {(t, c) for t, _, c in changed} <= _in_scope(["user.name"])
+
+
+def _map_with_default(tmp_path: Path, section: str) -> Path:
+    """The sample map with a top-level ``jaga:`` section appended."""
+    path = tmp_path / "datamap.yaml"
+    path.write_text(DATAMAP.read_text(encoding="utf-8") + "\n" + section, encoding="utf-8")
+    return path
+
+
+def test_the_map_sets_the_scope_an_erasure_takes_when_the_request_names_none(company: str, tmp_path: Path) -> None:
+    """A Fides erasure policy says which categories an erasure erases; the map's ``jaga: erasure:`` does
+    the same for every request that names no scope, and a request's own scope still wins."""
+    dmap = _map_with_default(
+        tmp_path, "jaga:\n  erasure:\n    categories: [user.contact]\n    masking: {user.contact.address: fixed}\n"
+    )
+    engine = make_engine(company)
+    with engine.connect() as conn:
+        emails = [str(e) for e in conn.execute(text("SELECT email FROM customers ORDER BY id LIMIT 2")).scalars()]
+    engine.dispose()
+    before = _dump(company)
+    result = run_requests(
+        [RequestSpec("erasure", {"email": emails[0]})], datamap=dmap, policy=POLICY, connections=connections(company)
+    )
+    assert result.requests[0].status == "done", result.requests[0].result
+    after = _dump(company)
+    changed = _changed(before, after)
+    assert changed and {(t, c) for t, _, c in changed} <= _in_scope(["user.contact"])  # no row deleted, no name
+    assert any(r["city"] == "[erased]" for r in after["customers"].values())  # the map's masking was used
+    own = run_requests(
+        [RequestSpec("erasure", {"email": emails[1]}, categories=["user.name"])],
+        datamap=dmap,
+        policy=POLICY,
+        connections=connections(company),
+    )
+    assert own.requests[0].status == "done"
+    assert {(t, c) for t, _, c in _changed(after, _dump(company))} <= _in_scope(["user.name"])
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("jaga:\n  erasure:\n    categories: [user.nonsense]\n", "unknown data category 'user.nonsense'"),
+        ("jaga:\n  erasure:\n    categories: [system.operations]\n", "names personal data (user.*)"),
+        ("jaga:\n  erasure:\n    masking: {user.contact: shred}\n", "unknown masking strategy 'shred'"),
+        ("jaga:\n  erasure:\n    scope: [user.contact]\n", "unknown erasure key 'scope'"),
+        ("jaga:\n  retention: {}\n", "unknown jaga key 'retention'"),
+    ],
+)
+def test_a_bad_default_scope_names_its_line(tmp_path: Path, section: str, message: str) -> None:
+    path = _map_with_default(tmp_path, section)
+    with pytest.raises(JagaError) as caught:
+        load_datamap([path])
+    shown = str(caught.value)
+    assert message in shown and f"{path}:" in shown, shown
