@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,10 @@ def call(
         with anyio.fail_after(60):
             await app(scope, receive, send)
 
-    anyio.run(main)
+    # in a thread of its own: Playwright's sync API leaves an event loop on the main thread, so a test
+    # run after the browser tests could not start one there ("Already running asyncio in this thread")
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, main).result()
     return Answer(out["status"], out["body"], pulled)
 
 
