@@ -984,11 +984,10 @@ def run_requests(
     identities = [normalised(s, f"request {i + 1}" if len(specs) > 1 else None) for i, s in enumerate(specs)]
     _check_identity_types(dmap, identities)
     taxonomy = taxonomy_for(pol)
-    default = (dmap.erasure_categories, dict(dmap.erasure_masking)) if kind == "erasure" else ((), {})
     # a request that names no scope takes the map's default one (itself empty: all personal data)
-    scope = scope_of(
-        [make_scope(*((s.categories, s.masking) if s.categories or s.masking else default), taxonomy) for s in specs]
-    )
+    default = (dmap.erasure_categories, dict(dmap.erasure_masking)) if kind == "erasure" else ((), {})
+    asked = [(s.categories, s.masking) if s.categories or s.masking else default for s in specs]
+    scope = scope_of([make_scope(cats, masks, taxonomy) for cats, masks in asked])
     if scope is not None and kind != "erasure":
         raise JagaError("only an erasure can be limited to categories", hint="leave out --category and --mask")
     if dry_run:

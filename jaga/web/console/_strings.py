@@ -238,7 +238,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "console.audit.head": {"en": "Head hash", "id": "Hash kepala"},
     "console.audit.recent": {"en": "Latest entries", "id": "Entri terbaru"},
     "console.audit.kind": {"en": "Kind", "id": "Jenis"},
-    # users
+    # API keys
     "console.nav.keys": {"en": "API keys", "id": "Kunci API"},
     "console.keys.title": {"en": "API keys", "id": "Kunci API"},
     "console.keys.intro": {
@@ -260,6 +260,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "id": "Kunci baru adalah {secret}. Simpan sekarang: kunci hanya ditampilkan sekali ini.",
     },
     "console.keys.revoked": {"en": "The key is revoked.", "id": "Kunci sudah dicabut."},
+    # users
     "console.users.title": {"en": "Staff accounts", "id": "Akun staf"},
     "console.users.role": {"en": "Role", "id": "Peran"},
     "console.users.state": {"en": "State", "id": "Keadaan"},
